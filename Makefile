@@ -1,0 +1,52 @@
+# Every target that runs code first makes sure .venv is installed, so each works on a
+# fresh machine with only Python 3.11+ and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+ARGS ?=
+BASE_URL ?=
+AUTH ?=
+
+.PHONY: install run test test-unit test-contract test-pod lint fmt bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/python -m emulator $(ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+	$(BIN)/openapi-spec-validator openapi/*.yaml
+
+test: lint
+	$(BIN)/pytest -n 2 tests contract_tests
+
+test-unit: $(STAMP)
+	$(BIN)/pytest tests
+
+test-contract: $(STAMP)
+	$(BIN)/pytest contract_tests
+
+test-pod: $(STAMP)
+	$(BIN)/pytest contract_tests --base-url='$(BASE_URL)' --auth='$(AUTH)'
+
+fmt: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache build dist *.egg-info
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,65 @@
+"""``create_app(settings)``: routes, middleware, error handlers and a lifespan that opens
+the store, migrates it and loads the fixtures before the first request is answered."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator, Callable
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+
+from emulator import seed
+from emulator.config import Settings
+from emulator.domain.directory import load_directory
+from emulator.errors import EloquaError, OAuthError
+from emulator.http import errors
+from emulator.http.metrics import Metrics, MetricsMiddleware
+from emulator.http.paths import PathNormaliser
+from emulator.http.state import AppState
+from emulator.routes import all_routes
+from emulator.store import Store
+
+log = logging.getLogger("emulator")
+
+
+def create_app(settings: Settings | None = None, *, clock: Callable[[], float] = time.time) -> Starlette:
+    settings = settings or Settings()
+    state = AppState(settings=settings, directory=load_directory(settings.users), clock=clock)
+    metrics = Metrics()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        store = Store(settings.db)
+        try:
+            loaded = store.write_sync(seed.ensure_loaded, settings.fixtures, clock())
+            log.info("fixtures %s from %s", "loaded" if loaded else "already in store", settings.fixtures)
+            state.store = store
+            state.ready = True
+            yield
+        finally:
+            state.ready = False
+            state.store = None
+            store.close()
+
+    routes = all_routes()
+    app = Starlette(
+        routes=routes,
+        middleware=[
+            Middleware(PathNormaliser, templates=[r.path for r in routes]),
+            Middleware(MetricsMiddleware, metrics=metrics),
+        ],
+        exception_handlers={
+            EloquaError: errors.eloqua_error,
+            OAuthError: errors.oauth_error,
+            HTTPException: errors.http_exception,
+            Exception: errors.server_error,
+        },
+        lifespan=lifespan,
+    )
+    app.state.emulator = state
+    app.state.metrics = metrics
+    return app

@@ -1,0 +1,71 @@
+"""``python -m emulator``: options → :class:`Settings` → uvicorn.
+
+Every option falls back to an ``ELOQUA_EMULATOR_<NAME>`` environment variable, then to
+its default; the effective configuration is printed before the server starts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Mapping, Sequence
+
+import uvicorn
+
+from emulator.app import create_app
+from emulator.config import ENV_PREFIX, Settings, __version__, coerce
+
+
+def parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:
+    cli = argparse.ArgumentParser(
+        prog="python -m emulator",
+        description="A local Oracle Eloqua Bulk API 2.0 emulator. Clients sign in at /id "
+        "and use the Bulk API at /api/bulk/2.0; the control plane is under /_emulator/.",
+    )
+    cli.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    for name, default, text in Settings.options():
+        env = ENV_PREFIX + name.upper()
+        flag = "--" + name.replace("_", "-")
+        shown = "none" if default is None else default
+        cli.add_argument(
+            flag, dest=name, default=None, metavar=name.upper(),
+            help=f"{text} (env {env}; default: {shown})",
+        )
+    return cli
+
+
+def settings_from(argv: Sequence[str], environ: Mapping[str, str]) -> Settings:
+    args = parser(environ).parse_args(argv)
+    defaults = {name: default for name, default, _ in Settings.options()}
+    overrides = {
+        name: coerce(name, defaults[name], value)
+        for name, value in vars(args).items()
+        if value is not None
+    }
+    return Settings.from_env(environ, **overrides)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        settings = settings_from(sys.argv[1:] if argv is None else argv, os.environ)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=logging.DEBUG if settings.log_level in ("debug", "trace") else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    print(f"Eloqua Bulk API emulator {__version__}", flush=True)
+    for key, value in settings.describe().items():
+        print(f"  {key:<17} {value}", flush=True)
+    print(f"  discovery         http://{settings.host}:{settings.port}/id", flush=True)
+    try:
+        app = create_app(settings)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level,
+                server_header=False)
+    return 0

@@ -1,0 +1,1 @@
+"""Eloqua's rules, as plain synchronous functions over the store (database first)."""

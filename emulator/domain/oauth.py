@@ -1,0 +1,156 @@
+"""OAuth 2.0 on the login host: the authorize endpoint's codes and the token grants.
+
+Reference §2.3: ``authorization_code``, ``refresh_token`` (rotating: each refresh
+returns a new refresh token and retires the old one), ``password`` (``Site\\User``) and
+``client_credentials``; answers ``{access_token, token_type: "bearer", expires_in,
+refresh_token}``. Oracle says the token endpoint answers 401 for an expired refresh token,
+so that grant's failure is a 401; other grant failures are RFC 6749's 400.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from emulator import constraints as c
+from emulator.domain import identity
+from emulator.domain.directory import Directory
+from emulator.errors import OAuthError, Unauthorized
+from emulator.store import identity as rows
+from emulator.types import JSONObject, Principal
+
+GRANT_TYPES = ("authorization_code", "refresh_token", "password", "client_credentials")
+
+
+@dataclass(frozen=True)
+class Client:
+    client_id: str
+    secret: str
+
+
+def check_client(directory: Directory, client: Client | None) -> Client:
+    if client is None:
+        raise OAuthError(c.OAUTH_INVALID_CLIENT, c.OAUTH_CLIENT_REQUIRED, 401)
+    if not directory.client_ok(client.client_id, client.secret):
+        raise OAuthError(c.OAUTH_INVALID_CLIENT, c.OAUTH_CLIENT_REFUSED, 401)
+    return client
+
+
+def default_principal(
+    db: sqlite_utils.Database, directory: Directory, client_id: str,
+    default_site: str, default_user: str, now: float,
+) -> Principal:
+    """Who a ``client_credentials`` token, or an anonymous authorize, acts as."""
+    known = directory.client(client_id)
+    site = (known.site if known else None) or default_site
+    user = (known.user if known else None) or default_user
+    return identity.ensure_user(db, site, user, {}, now)
+
+
+def issue_code(
+    db: sqlite_utils.Database, principal: Principal, client_id: str, redirect_uri: str, now: float
+) -> str:
+    code = identity.new_token()
+    rows.insert_token(
+        db, rows.Token(code, "code", principal.user_id, client_id, redirect_uri, now + identity.CODE_TTL)
+    )
+    return code
+
+
+def issue_tokens(
+    db: sqlite_utils.Database, principal: Principal, client_id: str, ttl: int, now: float,
+    *, refresh: bool = True,
+) -> JSONObject:
+    rows.purge_expired_tokens(db, now)
+    access = identity.new_token()
+    rows.insert_token(db, rows.Token(access, "access", principal.user_id, client_id, None, now + ttl))
+    body: JSONObject = {"access_token": access, "token_type": "bearer", "expires_in": ttl}
+    if refresh:
+        renewal = identity.new_token()
+        rows.insert_token(
+            db,
+            rows.Token(renewal, "refresh", principal.user_id, client_id, None,
+                       now + identity.REFRESH_TTL),
+        )
+        body["refresh_token"] = renewal
+    return body
+
+
+def grant(
+    db: sqlite_utils.Database,
+    directory: Directory,
+    client: Client,
+    params: Mapping[str, str],
+    *,
+    ttl: int,
+    default_site: str,
+    default_user: str,
+    now: float,
+) -> JSONObject:
+    """Run one token request; ``params`` is the form or JSON body."""
+    grant_type = _required(params, "grant_type")
+    if grant_type == "authorization_code":
+        principal = _redeem_code(db, client, _required(params, "code"), params.get("redirect_uri"), now)
+    elif grant_type == "refresh_token":
+        principal = _redeem_refresh(db, client, _required(params, "refresh_token"), now)
+    elif grant_type == "password":
+        principal = _password(db, directory, _required(params, "username"),
+                              _required(params, "password"), now)
+    elif grant_type == "client_credentials":
+        principal = default_principal(db, directory, client.client_id, default_site, default_user, now)
+    else:
+        raise OAuthError(c.OAUTH_UNSUPPORTED_GRANT,
+                         c.OAUTH_GRANT_UNSUPPORTED.format(values=", ".join(GRANT_TYPES)))
+    return issue_tokens(db, principal, client.client_id, ttl, now)
+
+
+def _required(params: Mapping[str, str], name: str) -> str:
+    value = params.get(name)
+    if not value:
+        raise OAuthError(c.OAUTH_INVALID_REQUEST, c.OAUTH_PARAMETER_MISSING.format(name=name))
+    return value
+
+
+def _principal_of(db: sqlite_utils.Database, user_id: int) -> Principal | None:
+    user = rows.user_by_id(db, user_id)
+    return user.principal if user else None
+
+
+def _redeem_code(
+    db: sqlite_utils.Database, client: Client, code: str, redirect_uri: str | None, now: float
+) -> Principal:
+    found = rows.find_token(db, code, "code")
+    if found is None or found.expires_at <= now or found.client_id != client.client_id:
+        raise OAuthError(c.OAUTH_INVALID_GRANT, c.OAUTH_CODE_INVALID)
+    if found.redirect_uri and redirect_uri is not None and redirect_uri != found.redirect_uri:
+        raise OAuthError(c.OAUTH_INVALID_GRANT, c.OAUTH_REDIRECT_MISMATCH)
+    rows.delete_token(db, code)
+    principal = _principal_of(db, found.user_id)
+    if principal is None:
+        raise OAuthError(c.OAUTH_INVALID_GRANT, c.OAUTH_CODE_INVALID)
+    return principal
+
+
+def _redeem_refresh(db: sqlite_utils.Database, client: Client, token: str, now: float) -> Principal:
+    found = rows.find_token(db, token, "refresh")
+    if found is None or found.expires_at <= now or found.client_id != client.client_id:
+        raise OAuthError(c.OAUTH_INVALID_GRANT, c.OAUTH_REFRESH_INVALID, 401)
+    rows.delete_token(db, token)
+    principal = _principal_of(db, found.user_id)
+    if principal is None:
+        raise OAuthError(c.OAUTH_INVALID_GRANT, c.OAUTH_REFRESH_INVALID, 401)
+    return principal
+
+
+def _password(
+    db: sqlite_utils.Database, directory: Directory, username: str, password: str, now: float
+) -> Principal:
+    site, sep, user = username.partition("\\")
+    if not sep or not site or not user:
+        raise OAuthError(c.OAUTH_INVALID_GRANT, c.OAUTH_USERNAME_FORM)
+    try:
+        return identity.sign_in(db, directory, identity.Credentials(site, user, password), now)
+    except Unauthorized:
+        raise OAuthError(c.OAUTH_INVALID_GRANT, c.OAUTH_CREDENTIALS_REFUSED) from None

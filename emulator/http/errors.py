@@ -1,0 +1,54 @@
+"""The one place errors become responses.
+
+Eloqua-surface errors render ``{"failures": [...]}``; Starlette's own 404/405 (unknown
+route, wrong method) are translated into the same shape; anything unexpected is logged
+with its traceback and answered with an Eloqua-shaped 500 that reveals nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from emulator import constraints
+from emulator.errors import EloquaError, Failure, NotFound, OAuthError
+from emulator.http.responses import json_response
+
+log = logging.getLogger("emulator")
+
+
+async def eloqua_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, EloquaError)
+    headers = dict(exc.headers)
+    if exc.status == 401:
+        headers.setdefault("WWW-Authenticate", 'Basic realm="Eloqua"')
+    return json_response(exc.body(), exc.status, headers)
+
+
+async def oauth_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, OAuthError)
+    headers = {"Cache-Control": "no-store"}
+    if exc.status == 401:
+        headers["WWW-Authenticate"] = 'Basic realm="Eloqua"'
+    return json_response(exc.body(), exc.status, headers)
+
+
+async def http_exception(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    failure = Failure("request", str(exc.detail), has_value=False)
+    if exc.status_code == 404:
+        failure = NotFound.resource(request.url.path).failures[0]
+    elif exc.status_code == 405:
+        failure = Failure("method", constraints.METHOD_NOT_ALLOWED, request.method)
+    return json_response(
+        {"failures": [failure.as_dict()]}, exc.status_code, dict(exc.headers or {})
+    )
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    body = {"failures": [{"field": "request", "constraint": constraints.SERVICE_ERROR}]}
+    return json_response(body, 500)

@@ -1,0 +1,66 @@
+"""What the app holds for its lifetime, reachable from every request."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from starlette.requests import Request
+
+from emulator.config import Settings
+from emulator.domain.directory import Directory
+from emulator.store import Store
+from emulator.types import Principal
+
+
+class AuthCache:
+    """Authorization header → principal, so a signed-in client costs no query per request.
+
+    Keyed on the whole header (password included), bounded, and each entry expires with its
+    token. Cleared on reset.
+    """
+
+    def __init__(self, size: int = 4096) -> None:
+        self._entries: OrderedDict[str, tuple[Principal, float]] = OrderedDict()
+        self._size = size
+
+    def get(self, header: str, now: float) -> Principal | None:
+        entry = self._entries.get(header)
+        if entry is None:
+            return None
+        if entry[1] <= now:
+            del self._entries[header]
+            return None
+        self._entries.move_to_end(header)
+        return entry[0]
+
+    def put(self, header: str, principal: Principal, expires_at: float) -> None:
+        self._entries[header] = (principal, expires_at)
+        self._entries.move_to_end(header)
+        while len(self._entries) > self._size:
+            self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+
+@dataclass
+class AppState:
+    settings: Settings
+    directory: Directory
+    clock: Callable[[], float]
+    store: Store | None = None
+    ready: bool = False
+    auth_cache: AuthCache = field(default_factory=AuthCache)
+
+    @property
+    def db(self) -> Store:
+        if self.store is None:
+            raise RuntimeError("the store is not open (outside the app's lifespan)")
+        return self.store
+
+
+def state_of(request: Request) -> AppState:
+    state: AppState = request.app.state.emulator
+    return state

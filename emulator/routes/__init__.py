@@ -1,0 +1,11 @@
+"""The route list: login host, Bulk API catalogs and the control plane."""
+
+from __future__ import annotations
+
+from starlette.routing import Route
+
+from emulator.routes import catalog, control, identity
+
+
+def all_routes() -> list[Route]:
+    return [*identity.routes(), *catalog.routes(), *control.routes()]

@@ -1,0 +1,103 @@
+"""Read-only catalog routes, built from the families in :mod:`emulator.domain.catalog`.
+
+Each family gets a list and a get-one route; route names are the spec's operationIds.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from emulator.domain import catalog
+from emulator.http.auth import require_principal
+from emulator.http.responses import page_response, raw_json
+from emulator.http.state import state_of
+
+BULK = "/api/bulk/2.0"
+
+# family → (operationId of the list, operationId of one item)
+FIELD_OPERATIONS = {
+    "contacts": ("list_contact_fields", "get_contact_field"),
+    "accounts": ("list_account_fields", "get_account_field"),
+    "activities": ("list_activity_fields", "get_activity_field"),
+    "customObjects": ("list_custom_object_fields", "get_custom_object_field"),
+    "events": ("list_event_fields", "get_event_field"),
+    "campaignResponses": ("list_campaign_response_fields", "get_campaign_response_field"),
+    "opportunities": ("list_opportunity_fields", "get_opportunity_field"),
+    "campaigns": ("list_campaign_fields", "get_campaign_field"),
+}
+CONTAINER_OPERATIONS = {
+    "contactLists": ("list_contact_lists", "get_contact_list"),
+    "contactSegments": ("list_contact_segments", "get_contact_segment"),
+    "contactFilters": ("list_contact_filters", "get_contact_filter"),
+    "scoringModels": ("list_scoring_models", "get_scoring_model"),
+    "accountLists": ("list_account_lists", "get_account_list"),
+    "emailGroups": ("list_email_groups", "get_email_group"),
+    "customObjects": ("list_custom_objects", "get_custom_object"),
+    "events": ("list_events", "get_event"),
+}
+
+
+async def list_fields(request: Request, family: str) -> Response:
+    principal = await require_principal(request)
+    state = state_of(request)
+    page, query = await state.db.read(
+        catalog.list_fields, principal, family, request.query_params,
+        state.settings.list_limit_max, request.path_params.get("parentId", 0),
+    )
+    return page_response(page, query)
+
+
+async def get_field(request: Request, family: str) -> Response:
+    principal = await require_principal(request)
+    item = await state_of(request).db.read(
+        catalog.get_field, principal, family, request.path_params["id"],
+        request.path_params.get("parentId", 0),
+    )
+    return raw_json(item)
+
+
+async def list_containers(request: Request, family: str) -> Response:
+    principal = await require_principal(request)
+    state = state_of(request)
+    page, query = await state.db.read(
+        catalog.list_containers, principal, family, request.query_params,
+        state.settings.list_limit_max,
+    )
+    return page_response(page, query)
+
+
+async def get_container(request: Request, family: str) -> Response:
+    principal = await require_principal(request)
+    item = await state_of(request).db.read(
+        catalog.get_container, principal, family, request.path_params["id"]
+    )
+    return raw_json(item)
+
+
+def _path(template: str) -> str:
+    return BULK + template.replace("{parentId}", "{parentId:int}")
+
+
+def routes() -> list[Route]:
+    result: list[Route] = []
+    for spec in catalog.CONTAINER_FAMILIES:
+        list_name, get_name = CONTAINER_OPERATIONS[spec.family]
+        result += [
+            Route(_path(spec.path), partial(list_containers, family=spec.family),
+                  methods=["GET"], name=list_name),
+            Route(_path(spec.path) + "/{id:int}", partial(get_container, family=spec.family),
+                  methods=["GET"], name=get_name),
+        ]
+    for field_spec in catalog.FIELD_FAMILIES:
+        list_name, get_name = FIELD_OPERATIONS[field_spec.family]
+        result += [
+            Route(_path(field_spec.path), partial(list_fields, family=field_spec.family),
+                  methods=["GET"], name=list_name),
+            Route(_path(field_spec.path) + "/{id:int}", partial(get_field, family=field_spec.family),
+                  methods=["GET"], name=get_name),
+        ]
+    return result

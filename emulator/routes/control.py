@@ -1,0 +1,63 @@
+"""The control plane under ``/_emulator/``: never under the Eloqua prefix, never needs
+Eloqua credentials (moto's ``/moto-api``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.requests import Request
+from starlette.responses import FileResponse, Response
+from starlette.routing import Route
+
+from emulator.config import __version__, bundled_path
+from emulator.domain import control
+from emulator.http.responses import json_response
+from emulator.http.state import state_of
+
+
+async def get_health(request: Request) -> Response:
+    """200 ``ready`` once the fixtures are loaded; 503 ``starting`` before."""
+    state = state_of(request)
+    if not state.ready or state.store is None:
+        return json_response({"status": "starting", "version": __version__}, 503)
+    summary = await state.store.read(control.summary)
+    return json_response({"status": "ready", "version": __version__,
+                          "store": state.settings.db, **summary})
+
+
+async def reset(request: Request) -> Response:
+    """Forget every site, user, token and record; reload the fixtures."""
+    state = state_of(request)
+    state.ready = False
+    await state.db.write(control.reset, state.settings.fixtures, state.clock())
+    state.auth_cache.clear()
+    state.ready = True
+    return await get_health(request)
+
+
+async def get_settings(request: Request) -> Response:
+    return json_response(state_of(request).settings.describe())
+
+
+async def get_metrics(request: Request) -> Response:
+    registry = request.app.state.metrics.registry
+    return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+
+
+async def get_spec(request: Request) -> Response:
+    return FileResponse(spec_path(), media_type="application/yaml")
+
+
+def spec_path() -> Path:
+    return bundled_path("openapi") / "eloqua-bulk-2.0.yaml"
+
+
+def routes() -> list[Route]:
+    return [
+        Route("/_emulator/health", get_health, methods=["GET"], name="get_health"),
+        Route("/_emulator/reset", reset, methods=["POST"], name="reset"),
+        Route("/_emulator/settings", get_settings, methods=["GET"], name="get_settings"),
+        Route("/_emulator/metrics", get_metrics, methods=["GET"], name="get_metrics"),
+        Route("/_emulator/openapi.yaml", get_spec, methods=["GET"], name="get_spec"),
+    ]

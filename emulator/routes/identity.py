@@ -1,0 +1,103 @@
+"""The login host: pod discovery (``/id``) and OAuth 2.0 (reference §2).
+
+The emulator is both ``login.eloqua.com`` and the pod, so ``urls.base`` is whatever
+origin the client reached us on.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from emulator import constraints as c
+from emulator.domain import identity, oauth
+from emulator.errors import OAuthError, Unauthorized
+from emulator.http import auth, bodies
+from emulator.http.responses import json_response
+from emulator.http.state import state_of
+
+
+def origin(request: Request) -> str:
+    return f"{request.url.scheme}://{request.url.netloc}"
+
+
+async def get_identity(request: Request) -> Response:
+    """A refused login answers 200 with the JSON string ``"Not authenticated."``, as the
+    clients that read it expect (reference §2.1)."""
+    try:
+        principal = await auth.require_principal(request)
+    except Unauthorized:
+        return json_response(c.NOT_AUTHENTICATED)
+    body = await state_of(request).db.read(identity.identity, principal, origin(request))
+    return json_response(body)
+
+
+async def issue_token(request: Request) -> Response:
+    state = state_of(request)
+    params = await bodies.read_oauth_params(request)
+    client = oauth.check_client(state.directory, bodies.oauth_client(request, params))
+    settings = state.settings
+    body = await state.db.write(
+        oauth.grant, state.directory, client, params, ttl=settings.token_ttl,
+        default_site=settings.default_site, default_user=settings.default_user,
+        now=state.clock(),
+    )
+    return json_response(body, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
+
+
+async def authorize(request: Request) -> Response:
+    """Eloqua shows a login page; the emulator signs in the user named by Basic credentials
+    on the request, or (lenient mode only) the default user, and redirects at once."""
+    state = state_of(request)
+    params = request.query_params
+    client_id, redirect_uri = params.get("client_id"), params.get("redirect_uri")
+    for name, value in (("client_id", client_id), ("redirect_uri", redirect_uri)):
+        if not value:
+            raise OAuthError(c.OAUTH_INVALID_REQUEST, c.OAUTH_PARAMETER_MISSING.format(name=name))
+    assert client_id is not None and redirect_uri is not None
+    if state.directory.clients is not None and state.directory.client(client_id) is None:
+        raise OAuthError(c.OAUTH_INVALID_CLIENT, c.OAUTH_CLIENT_REFUSED)
+    reply = {"state": params["state"]} if "state" in params else {}
+    response_type = params.get("response_type")
+    if response_type not in ("code", "token"):
+        return _redirect(redirect_uri, {"error": c.OAUTH_UNSUPPORTED_RESPONSE,
+                                        "error_description": c.OAUTH_RESPONSE_TYPE, **reply})
+    header = request.headers.get("authorization")
+    now = state.clock()
+    if header:
+        try:
+            principal = await auth.authenticate(header, request)
+        except Unauthorized:
+            return _redirect(redirect_uri, {"error": c.OAUTH_ACCESS_DENIED,
+                                            "error_description": c.AUTH_REFUSED, **reply})
+    elif state.directory.strict:
+        raise Unauthorized.on("Authorization", c.AUTH_MISSING, has_value=False)
+    else:
+        principal = await state.db.write(
+            oauth.default_principal, state.directory, client_id,
+            state.settings.default_site, state.settings.default_user, now,
+        )
+    if response_type == "code":
+        code = await state.db.write(oauth.issue_code, principal, client_id, redirect_uri, now)
+        return _redirect(redirect_uri, {"code": code, **reply})
+    tokens = await state.db.write(
+        oauth.issue_tokens, principal, client_id, state.settings.token_ttl, now, refresh=False
+    )
+    return _redirect(redirect_uri, {**tokens, **reply}, fragment=True)
+
+
+def _redirect(uri: str, params: dict[str, object], *, fragment: bool = False) -> Response:
+    query = urlencode({k: str(v) for k, v in params.items()})
+    separator = "#" if fragment else ("&" if "?" in uri else "?")
+    return RedirectResponse(f"{uri}{separator}{query}", status_code=302)
+
+
+def routes() -> list[Route]:
+    return [
+        Route("/id", get_identity, methods=["GET"], name="get_identity"),
+        Route("/auth/oauth2/authorize", authorize, methods=["GET"], name="authorize"),
+        Route("/auth/oauth2/token", issue_token, methods=["POST"], name="issue_token"),
+    ]

@@ -1,0 +1,85 @@
+"""``Store``: the one way the async layers reach SQLite.
+
+Store and domain functions are plain synchronous functions whose first argument is the
+database. ``Store.write`` runs one inside ``db.atomic()`` on the single writer connection,
+so a request either commits all its changes or none (datasette's ``execute_write_fn``).
+``Store.read`` runs on reader connections (WAL) for files; a ``:memory:`` database has one
+connection, so reads queue behind the same limiter as writes.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Concatenate, ParamSpec, TypeVar
+
+import anyio
+import anyio.to_thread
+import sqlite_utils
+
+from emulator.store import db as sqlite_db
+from emulator.store import migrations
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+READERS = 4
+
+
+class Store:
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.writer = sqlite_db.open_database(path)
+        migrations.apply(self.writer)
+        self._write_limiter = anyio.CapacityLimiter(1)
+        self._shared = path == sqlite_db.MEMORY
+        self._read_limiter = self._write_limiter if self._shared else anyio.CapacityLimiter(READERS)
+        self._local = threading.local()
+        self._readers: list[sqlite_utils.Database] = []
+        self._lock = threading.Lock()
+
+    async def write(
+        self, fn: Callable[Concatenate[sqlite_utils.Database, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        return await anyio.to_thread.run_sync(
+            lambda: self.write_sync(fn, *args, **kwargs), limiter=self._write_limiter
+        )
+
+    async def read(
+        self, fn: Callable[Concatenate[sqlite_utils.Database, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        return await anyio.to_thread.run_sync(
+            lambda: self.read_sync(fn, *args, **kwargs), limiter=self._read_limiter
+        )
+
+    def write_sync(
+        self, fn: Callable[Concatenate[sqlite_utils.Database, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """For start-up and tests, outside the event loop."""
+        with self.writer.atomic():
+            return fn(self.writer, *args, **kwargs)
+
+    def read_sync(
+        self, fn: Callable[Concatenate[sqlite_utils.Database, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        db = self._reader()
+        with db.atomic():
+            return fn(db, *args, **kwargs)
+
+    def _reader(self) -> sqlite_utils.Database:
+        if self._shared:
+            return self.writer
+        db: sqlite_utils.Database | None = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite_db.open_database(self.path, readonly=True)
+            self._local.db = db
+            with self._lock:
+                self._readers.append(db)
+        return db
+
+    def close(self) -> None:
+        with self._lock:
+            for reader in self._readers:
+                reader.close()
+            self._readers.clear()
+        self.writer.close()

@@ -1,0 +1,33 @@
+"""Opening SQLite the way the store needs it."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import sqlite_utils
+
+from emulator.config import MEMORY
+
+__all__ = ["MEMORY", "connect", "open_database"]
+
+
+def connect(path: str, *, readonly: bool = False) -> sqlite3.Connection:
+    """A connection usable from worker threads, with the store's pragmas.
+
+    Files run in WAL mode so readers never wait for the writer; ``:memory:`` has a single
+    connection that the store serialises.
+    """
+    if readonly and path != MEMORY:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+    else:
+        conn = sqlite3.connect(path, check_same_thread=False)
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA busy_timeout = 5000")
+    if path != MEMORY and not readonly:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+    return conn
+
+
+def open_database(path: str, *, readonly: bool = False) -> sqlite_utils.Database:
+    return sqlite_utils.Database(connect(path, readonly=readonly))

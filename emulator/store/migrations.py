@@ -1,0 +1,163 @@
+"""The store's schema, as a versioned sqlite-utils migration set.
+
+Every table that holds a site's data starts with ``site_id``: sites are isolated
+namespaces, and site 0 holds the fixtures that each new site is seeded from.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+from sqlite_utils import Migrations
+
+migrations = Migrations("eloqua_emulator")
+
+
+@migrations()
+def m001_identity(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE sites (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE users (
+            id INTEGER PRIMARY KEY,
+            site_id INTEGER NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+            username TEXT NOT NULL COLLATE NOCASE,
+            display_name TEXT NOT NULL,
+            first_name TEXT NOT NULL,
+            last_name TEXT NOT NULL,
+            email_address TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            UNIQUE (site_id, username)
+        );
+        CREATE TABLE tokens (
+            token TEXT PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('access', 'refresh', 'code')),
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            client_id TEXT NOT NULL,
+            redirect_uri TEXT,
+            expires_at REAL NOT NULL
+        );
+        CREATE INDEX tokens_expiry ON tokens (expires_at);
+        """
+    )
+
+
+@migrations()
+def m002_catalog(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE fields (
+            site_id INTEGER NOT NULL,
+            family TEXT NOT NULL,
+            parent_id INTEGER NOT NULL DEFAULT 0,
+            id INTEGER NOT NULL,
+            internal_name TEXT,
+            statement TEXT NOT NULL,
+            data_type TEXT,
+            tags TEXT NOT NULL DEFAULT '[]',
+            item TEXT NOT NULL,
+            PRIMARY KEY (site_id, family, parent_id, id)
+        );
+        CREATE TABLE containers (
+            site_id INTEGER NOT NULL,
+            family TEXT NOT NULL,
+            id INTEGER NOT NULL,
+            item TEXT NOT NULL,
+            PRIMARY KEY (site_id, family, id)
+        );
+        CREATE TABLE memberships (
+            site_id INTEGER NOT NULL,
+            family TEXT NOT NULL,
+            container_id INTEGER NOT NULL,
+            member_id INTEGER NOT NULL,
+            PRIMARY KEY (site_id, family, container_id, member_id)
+        );
+        CREATE INDEX memberships_member ON memberships (site_id, family, member_id);
+        """
+    )
+
+
+@migrations()
+def m003_records(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE contacts (
+            site_id INTEGER NOT NULL,
+            id INTEGER NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            account_id INTEGER,
+            is_subscribed INTEGER NOT NULL DEFAULT 1,
+            is_bounced INTEGER NOT NULL DEFAULT 0,
+            email_format TEXT NOT NULL DEFAULT '',
+            fields TEXT NOT NULL DEFAULT '{}',
+            PRIMARY KEY (site_id, id)
+        );
+        CREATE TABLE accounts (
+            site_id INTEGER NOT NULL,
+            id INTEGER NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            fields TEXT NOT NULL DEFAULT '{}',
+            PRIMARY KEY (site_id, id)
+        );
+        CREATE TABLE object_records (
+            site_id INTEGER NOT NULL,
+            family TEXT NOT NULL CHECK (family IN ('customObjects', 'events')),
+            parent_id INTEGER NOT NULL,
+            id INTEGER NOT NULL,
+            external_id TEXT,
+            contact_id INTEGER,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            fields TEXT NOT NULL DEFAULT '{}',
+            PRIMARY KEY (site_id, family, parent_id, id)
+        );
+        CREATE TABLE activities (
+            site_id INTEGER NOT NULL,
+            id INTEGER NOT NULL,
+            type TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            contact_id INTEGER,
+            visitor_id INTEGER,
+            external_id TEXT,
+            asset_type TEXT,
+            asset_name TEXT,
+            asset_id INTEGER,
+            campaign_id INTEGER,
+            fields TEXT NOT NULL DEFAULT '{}',
+            PRIMARY KEY (site_id, id)
+        );
+        CREATE INDEX activities_type ON activities (site_id, type, created_at);
+        CREATE TABLE campaign_responses (
+            site_id INTEGER NOT NULL,
+            id INTEGER NOT NULL,
+            created_at TEXT NOT NULL,
+            campaign_id INTEGER,
+            contact_id INTEGER,
+            fields TEXT NOT NULL DEFAULT '{}',
+            PRIMARY KEY (site_id, id)
+        );
+        """
+    )
+
+
+# Tables whose site-0 rows are copied into every new site.
+SEEDED_TABLES = (
+    "fields",
+    "containers",
+    "memberships",
+    "contacts",
+    "accounts",
+    "object_records",
+    "activities",
+    "campaign_responses",
+)
+
+
+def apply(db: sqlite_utils.Database) -> None:
+    migrations.apply(db)

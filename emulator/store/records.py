@@ -1,0 +1,60 @@
+"""Record rows (contacts, accounts, custom object and event records, activities, campaign
+responses), inserted in batches from iterators so memory stays bounded."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from typing import Any
+
+import orjson
+import sqlite_utils
+
+from emulator.types import JSONObject
+
+BATCH = 1000
+
+_COLUMNS: dict[str, tuple[str, ...]] = {
+    "contacts": ("id", "created_at", "updated_at", "account_id", "is_subscribed", "is_bounced",
+                 "email_format", "fields"),
+    "accounts": ("id", "created_at", "updated_at", "fields"),
+    "object_records": ("family", "parent_id", "id", "external_id", "contact_id", "created_at",
+                       "updated_at", "fields"),
+    "activities": ("id", "type", "created_at", "contact_id", "visitor_id", "external_id",
+                   "asset_type", "asset_name", "asset_id", "campaign_id", "fields"),
+    "campaign_responses": ("id", "created_at", "campaign_id", "contact_id", "fields"),
+}
+
+
+def insert_rows(
+    db: sqlite_utils.Database, table: str, site_id: int, rows: Iterable[JSONObject]
+) -> int:
+    """Insert dicts keyed by column name (``fields`` as a dict); returns the count."""
+    columns = _COLUMNS[table]
+    sql = (
+        f"INSERT INTO {table} (site_id, {', '.join(columns)}) "
+        f"VALUES (?, {', '.join('?' for _ in columns)})"
+    )
+    count = 0
+    for batch in _batches((_values(site_id, columns, row) for row in rows), BATCH):
+        db.conn.executemany(sql, batch)
+        count += len(batch)
+    return count
+
+
+def _values(site_id: int, columns: tuple[str, ...], row: JSONObject) -> tuple[Any, ...]:
+    return (
+        site_id,
+        *(orjson.dumps(row.get(c, {})).decode() if c == "fields" else row.get(c) for c in columns),
+    )
+
+
+def _batches(rows: Iterator[tuple[Any, ...]], size: int) -> Iterator[list[tuple[Any, ...]]]:
+    while batch := list(islice(rows, size)):
+        yield batch
+
+
+def count(db: sqlite_utils.Database, table: str, site_id: int) -> int:
+    if table not in _COLUMNS:
+        raise KeyError(table)
+    return int(db.execute(f"SELECT count(*) FROM {table} WHERE site_id = ?", [site_id]).fetchone()[0])
