@@ -1,0 +1,87 @@
+"""Pod discovery: ``GET /id`` (reference §2.1)."""
+
+from __future__ import annotations
+
+from tests.conftest import basic, bearer
+
+
+def test_id_describes_site_user_and_urls_on_the_emulators_origin(client) -> None:
+    response = client.get("/id", headers=basic("Acme", "jane.roe", "pw"))
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/json; charset=utf-8"
+    body = response.json()
+    assert body["site"]["name"] == "Acme"
+    assert isinstance(body["site"]["id"], int)
+    assert body["user"] == {
+        "id": body["user"]["id"], "username": "jane.roe", "displayName": "Jane Roe",
+        "firstName": "Jane", "lastName": "Roe", "emailAddress": "jane.roe@acme.example",
+    }
+    base = "http://testserver"
+    assert body["urls"] == {
+        "base": base,
+        "apis": {
+            "soap": {
+                "standard": f"{base}/API/{{version}}/Service.svc",
+                "dataTransfer": f"{base}/API/{{version}}/DataTransferService.svc",
+                "email": f"{base}/API/{{version}}/EmailService.svc",
+                "externalAction": f"{base}/API/{{version}}/ExternalActionService.svc",
+            },
+            "rest": {
+                "standard": f"{base}/API/REST/{{version}}/",
+                "bulk": f"{base}/API/Bulk/{{version}}/",
+            },
+        },
+    }
+
+
+def test_the_bulk_template_leads_to_working_routes(client) -> None:
+    bulk = client.get("/id", headers=basic()).json()["urls"]["apis"]["rest"]["bulk"]
+    url = bulk.replace("{version}", "2.0") + "/contacts/fields"
+    assert "//contacts" in url
+    response = client.get(url, headers=basic())
+    assert response.status_code == 200
+    assert response.json()["totalResults"] >= 40
+
+
+def test_base_follows_the_host_the_client_used(client) -> None:
+    body = client.get("/id", headers={**basic(), "Host": "pod.example:9000"}).json()
+    assert body["urls"]["base"] == "http://pod.example:9000"
+
+
+def test_the_same_login_is_the_same_site_and_user(client) -> None:
+    first = client.get("/id", headers=basic("Acme", "jane", "pw")).json()
+    again = client.get("/id", headers=basic("ACME", "jane", "other")).json()
+    colleague = client.get("/id", headers=basic("Acme", "john", "pw")).json()
+    other_site = client.get("/id", headers=basic("Globex", "jane", "pw")).json()
+    assert again["site"] == first["site"]
+    assert again["user"]["id"] == first["user"]["id"]
+    assert colleague["site"] == first["site"]
+    assert colleague["user"]["id"] != first["user"]["id"]
+    assert other_site["site"]["id"] != first["site"]["id"]
+
+
+def test_bearer_tokens_discover_the_same_identity(client) -> None:
+    token = client.post(
+        "/auth/oauth2/token", auth=("app", "secret"),
+        json={"grant_type": "password", "username": "Acme\\jane", "password": "pw"},
+    ).json()["access_token"]
+    by_token = client.get("/id", headers=bearer(token)).json()
+    by_basic = client.get("/id", headers=basic()).json()
+    assert by_token == by_basic
+
+
+def test_refused_login_answers_not_authenticated(client) -> None:
+    for headers in ({}, {"Authorization": "Basic !!!"}, bearer("unknown")):
+        response = client.get("/id", headers=headers)
+        assert response.status_code == 200
+        assert response.json() == "Not authenticated."
+
+
+def test_strict_mode_refuses_a_wrong_password_with_not_authenticated(
+    client_factory, settings_factory, tmp_path
+) -> None:
+    users = tmp_path / "users.json"
+    users.write_text('[{"site": "Acme", "user": "jane", "password": "right"}]')
+    client = client_factory(settings_factory(users=users))
+    assert client.get("/id", headers=basic(password="wrong")).json() == "Not authenticated."
+    assert client.get("/id", headers=basic(password="right")).json()["user"]["username"] == "jane"
