@@ -4,4 +4,5 @@ from __future__ import annotations
 
 from emulator.app import create_app
 from emulator.config import Settings, __version__
+
 __all__ = ["Settings", "__version__", "create_app"]

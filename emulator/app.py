@@ -26,7 +26,9 @@ from emulator.store import Store
 log = logging.getLogger("emulator")
 
 
-def create_app(settings: Settings | None = None, *, clock: Callable[[], float] = time.time) -> Starlette:
+def create_app(
+    settings: Settings | None = None, *, clock: Callable[[], float] = time.time
+) -> Starlette:
     settings = settings or Settings()
     state = AppState(settings=settings, directory=load_directory(settings.users), clock=clock)
     metrics = Metrics()
@@ -36,7 +38,9 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], float] =
         store = Store(settings.db)
         try:
             loaded = store.write_sync(seed.ensure_loaded, settings.fixtures, clock())
-            log.info("fixtures %s from %s", "loaded" if loaded else "already in store", settings.fixtures)
+            log.info(
+                "fixtures %s from %s", "loaded" if loaded else "already in store", settings.fixtures
+            )
             state.store = store
             state.ready = True
             yield

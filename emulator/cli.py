@@ -30,7 +30,10 @@ def parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:
         flag = "--" + name.replace("_", "-")
         shown = "none" if default is None else default
         cli.add_argument(
-            flag, dest=name, default=None, metavar=name.upper(),
+            flag,
+            dest=name,
+            default=None,
+            metavar=name.upper(),
             help=f"{text} (env {env}; default: {shown})",
         )
     return cli
@@ -66,6 +69,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level,
-                server_header=False)
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level,
+        server_header=False,
+    )
     return 0

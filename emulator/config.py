@@ -60,7 +60,10 @@ class Settings:
     token_ttl: int = field(default=28800, metadata={"help": "OAuth access token lifetime, seconds"})
     default_site: str = field(
         default="EmulatorSite",
-        metadata={"help": "site of users signed in without naming one (OAuth authorize, client_credentials)"},
+        metadata={
+            "help": "site of users signed in without naming one "
+            "(OAuth authorize, client_credentials)"
+        },
     )
     default_user: str = field(
         default="emulator.user", metadata={"help": "user name that goes with --default-site"}
@@ -133,5 +136,7 @@ def coerce(name: str, default: Any, raw: str) -> Any:
         try:
             return int(raw)
         except ValueError:
-            raise ValueError(f"{ENV_PREFIX}{name.upper()} must be an integer, not {raw!r}") from None
+            raise ValueError(
+                f"{ENV_PREFIX}{name.upper()} must be an integer, not {raw!r}"
+            ) from None
     return raw

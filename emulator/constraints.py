@@ -34,7 +34,9 @@ TOKEN_EXPIRED = "The access token has expired."
 LIMIT_RANGE = "Must be an integer between 1 and {max}."
 OFFSET_RANGE = "Must be an integer greater than or equal to 0."
 BOOLEAN_VALUE = "Must be 'true' or 'false'."
-ORDER_BY_FORM = "Must be '<property> ASC' or '<property> DESC', where the property is one of: {names}."
+ORDER_BY_FORM = (
+    "Must be '<property> ASC' or '<property> DESC', where the property is one of: {names}."
+)
 Q_FORM = "Must be terms of the form '<property><operator><value>' with operators = != < <= > >=."
 Q_PROPERTY = "Cannot search on '{name}'; searchable properties are: {names}."
 Q_VALUE = "Value '{value}' is not a valid {kind} for '{name}'."

@@ -4,7 +4,7 @@
 
     EloquaError                 status  body
     ├── ValidationFailed        400     {"failures": [...]}   bad body, query or reference
-    ├── Unauthorized            401     {"failures": [...]}   missing, malformed or refused credentials
+    ├── Unauthorized            401     {"failures": [...]}   bad or refused credentials
     ├── Forbidden               403     {"failures": [...]}
     ├── NotFound                404     {"failures": [...]}   unknown route or id
     ├── MethodNotAllowed        405     {"failures": [...]}

@@ -74,16 +74,27 @@ _ORDER = re.compile(r"^\s*(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:\s+(?P<dir>ASC|DESC
 _INTEGER = re.compile(r"^[+]?\d{1,18}$")
 
 
-def parse_list_query(
-    params: Mapping[str, str], listing: Listing, *, limit_max: int
-) -> ListQuery:
+def parse_list_query(params: Mapping[str, str], listing: Listing, *, limit_max: int) -> ListQuery:
     """Validate paging, ``orderBy`` and ``q``; every problem is reported at once."""
     failures: list[Failure] = []
-    limit = _integer(params, "limit", default=min(limit_max, 1000),
-                     low=1, high=limit_max, failures=failures,
-                     message=constraints.LIMIT_RANGE.format(max=limit_max))
-    offset = _integer(params, "offset", default=0, low=0, high=None, failures=failures,
-                      message=constraints.OFFSET_RANGE)
+    limit = _integer(
+        params,
+        "limit",
+        default=min(limit_max, 1000),
+        low=1,
+        high=limit_max,
+        failures=failures,
+        message=constraints.LIMIT_RANGE.format(max=limit_max),
+    )
+    offset = _integer(
+        params,
+        "offset",
+        default=0,
+        low=0,
+        high=None,
+        failures=failures,
+        message=constraints.OFFSET_RANGE,
+    )
     total = parse_boolean(params, "totalResults", default=True, failures=failures)
     order = _order_by(params.get("orderBy"), listing, failures)
     terms = _q(params.get("q"), listing, failures)
@@ -106,8 +117,14 @@ def parse_boolean(
 
 
 def _integer(
-    params: Mapping[str, str], name: str, *, default: int, low: int, high: int | None,
-    failures: list[Failure], message: str,
+    params: Mapping[str, str],
+    name: str,
+    *,
+    default: int,
+    low: int,
+    high: int | None,
+    failures: list[Failure],
+    message: str,
 ) -> int:
     raw = params.get(name)
     if raw is None:
@@ -183,7 +200,9 @@ def _term(match: re.Match[str], listing: Listing, raw: str, failures: list[Failu
     name = _known(match["name"], listing)
     if name is None:
         failures.append(
-            Failure("q", constraints.Q_PROPERTY.format(name=match["name"], names=_names(listing)), raw)
+            Failure(
+                "q", constraints.Q_PROPERTY.format(name=match["name"], names=_names(listing)), raw
+            )
         )
         return None
     op = match["op"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -91,15 +92,28 @@ def load(db: sqlite_utils.Database, directory: Path) -> None:
             parent_id = _id_of(item)
             catalog.insert_container(db, site, family, parent_id, _public(item))
             catalog.insert_fields(
-                db, site, family, parent_id, (_field_row(family, f) for f in item.get("_fields", []))
+                db,
+                site,
+                family,
+                parent_id,
+                (_field_row(family, f) for f in item.get("_fields", [])),
             )
             path = directory / family / f"{parent_id}.jsonl"
             records.insert_rows(
-                db, "object_records", site,
-                ({**_columns(r), "family": family, "parent_id": parent_id} for r in _read_jsonl(path)),
+                db,
+                "object_records",
+                site,
+                (
+                    {**_columns(r), "family": family, "parent_id": parent_id}
+                    for r in _read_jsonl(path)
+                ),
             )
     for table, name in RECORD_FILES.items():
-        records.insert_rows(db, table, site, (_columns(r) for r in _read_jsonl(directory / name)))
+        path = directory / name
+        try:
+            records.insert_rows(db, table, site, (_columns(r) for r in _read_jsonl(path)))
+        except sqlite3.IntegrityError as exc:
+            raise FixtureError(f"{path}: {exc}") from exc
 
 
 def _field_row(family: str, item: JSONObject) -> tuple[int, JSONObject, list[str]]:

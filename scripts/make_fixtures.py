@@ -25,15 +25,17 @@ Usage: ``python scripts/make_fixtures.py`` (stdlib only, Python 3.11).
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 import random
 import unicodedata
 import urllib.parse
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 SEED = 20261123
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,8 +53,10 @@ Json = dict[str, Any]
 # --------------------------------------------------------------------------- #
 # small helpers
 # --------------------------------------------------------------------------- #
-def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0) -> datetime:
-    return datetime(year, month, day, hour, minute, second, tzinfo=timezone.utc)
+def utc(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
 
 
 def rand_dt(start: datetime, end: datetime) -> datetime:
@@ -88,7 +92,7 @@ def ascii_slug(text: str) -> str:
 
 
 def pick_weighted(options: list[tuple[Any, int]]) -> Any:
-    values, weights = zip(*options)
+    values, weights = zip(*options, strict=False)
     return rng.choices(values, weights=weights, k=1)[0]
 
 
@@ -153,7 +157,12 @@ def field_item(spec: FieldSpec, statement: str, uri: str, created: datetime | No
         created = created or rand_dt(utc(2023, 2, 1), utc(2025, 12, 31))
         updated = later(created, utc(2026, 9, 30))
         user = rng.choice(USERS[:3])
-        item |= {"createdBy": user, "createdAt": ts(created), "updatedBy": user, "updatedAt": ts(updated)}
+        item |= {
+            "createdBy": user,
+            "createdAt": ts(created),
+            "updatedBy": user,
+            "updatedAt": ts(updated),
+        }
     else:
         item |= {"createdAt": SYSTEM_TS, "updatedAt": SYSTEM_TS}
     return item
@@ -165,7 +174,10 @@ def field_item(spec: FieldSpec, statement: str, uri: str, created: datetime | No
 # (uri id, spec).  Ids of the standard fields follow a real p04 instance's
 # /contacts/fields page; display names are Oracle's defaults.
 CONTACT_FIELDS: list[tuple[int, FieldSpec]] = [
-    (100001, FieldSpec("C_EmailAddress", "Email Address", "emailAddress", not_null=True, unique=True)),
+    (
+        100001,
+        FieldSpec("C_EmailAddress", "Email Address", "emailAddress", not_null=True, unique=True),
+    ),
     (100002, FieldSpec("C_FirstName", "First Name")),
     (100003, FieldSpec("C_LastName", "Last Name")),
     (100004, FieldSpec("C_Company", "Company")),
@@ -189,7 +201,10 @@ CONTACT_FIELDS: list[tuple[int, FieldSpec]] = [
     (100027, FieldSpec("C_DateModified", "Date Modified", "date", read_only=True)),
     (100032, FieldSpec("ContactIDExt", "Eloqua Contact ID", read_only=True)),
     (100033, FieldSpec("C_SFDCAccountID", "SFDC Account ID")),
-    (100034, FieldSpec("C_LastModifiedByExtIntegrateSystem", "Last Modified by CRM System", "date")),
+    (
+        100034,
+        FieldSpec("C_LastModifiedByExtIntegrateSystem", "Last Modified by CRM System", "date"),
+    ),
     (100035, FieldSpec("C_SFDCLastCampaignID", "Last SFDC Campaign ID")),
     (100036, FieldSpec("C_SFDCLastCampaignStatus", "Last SFDC Campaign Status")),
     (100041, FieldSpec("C_Company_Revenue1", "Company Revenue")),
@@ -200,9 +215,27 @@ CONTACT_FIELDS: list[tuple[int, FieldSpec]] = [
     (100047, FieldSpec("C_Annual_Revenue1", "Annual Revenue")),
     (100048, FieldSpec("C_Lead_Status1", "Lead Status")),
     (100049, FieldSpec("C_Job_Role1", "Job Role")),
-    (100051, FieldSpec("C_LS___High_Value_Website_Content1", "Lead Score - High Value Website Content", "number")),
-    (100065, FieldSpec("C_Lead_Score_Date___Most_Recent1", "Lead Score Date - Engagement - Most Recent", "date")),
-    (100066, FieldSpec("C_Integrated_Marketing_and_Sales_Funnel_Stage", "Integrated Marketing and Sales Funnel Stage")),
+    (
+        100051,
+        FieldSpec(
+            "C_LS___High_Value_Website_Content1",
+            "Lead Score - High Value Website Content",
+            "number",
+        ),
+    ),
+    (
+        100065,
+        FieldSpec(
+            "C_Lead_Score_Date___Most_Recent1", "Lead Score Date - Engagement - Most Recent", "date"
+        ),
+    ),
+    (
+        100066,
+        FieldSpec(
+            "C_Integrated_Marketing_and_Sales_Funnel_Stage",
+            "Integrated Marketing and Sales Funnel Stage",
+        ),
+    ),
     (100068, FieldSpec("C_Product_Solution_of_Interest1", "Product/Solution of Interest")),
     (100069, FieldSpec("C_Region1", "Region")),
     (100072, FieldSpec("C_elqPURLName1", "PURL Name (Default Hypersite)", read_only=True)),
@@ -210,16 +243,33 @@ CONTACT_FIELDS: list[tuple[int, FieldSpec]] = [
     (100171, FieldSpec("C_EmailAddressDomain", "Email Address Domain", read_only=True)),
     (100172, FieldSpec("C_FirstAndLastName", "First and Last Name", read_only=True)),
     (100174, FieldSpec("C_Company_Size1", "Company Size")),
-    (100175, FieldSpec("C_Lead_Score___Last_High_Touch_Event_Date1", "Lead Score - Last High Touch Event Date", "date")),
+    (
+        100175,
+        FieldSpec(
+            "C_Lead_Score___Last_High_Touch_Event_Date1",
+            "Lead Score - Last High Touch Event Date",
+            "date",
+        ),
+    ),
     (100176, FieldSpec("C_Lead_Rating___Explicit1", "Lead Rating - Profile (Explicit)")),
     (100177, FieldSpec("C_Lead_Rating___Implicit1", "Lead Rating - Engagement (Implicit)")),
     (100178, FieldSpec("C_Lead_Score___Explicit1", "Lead Score - Profile (Explicit)", "number")),
     (100179, FieldSpec("C_Lead_Score___Implicit1", "Lead Score - Engagement (Implicit)", "number")),
-    (100180, FieldSpec("C_Lead_Score_Date___Profile___Most_Recent1", "Lead Score Date - Profile - Most Recent", "date")),
+    (
+        100180,
+        FieldSpec(
+            "C_Lead_Score_Date___Profile___Most_Recent1",
+            "Lead Score Date - Profile - Most Recent",
+            "date",
+        ),
+    ),
     (100184, FieldSpec("C_Employees1", "Employees", "number")),
     (100187, FieldSpec("C_Territory", "Territory")),
     (100188, FieldSpec("C_MD5HashedEmailAddress", "MD5 Hashed Email Address", read_only=True)),
-    (100189, FieldSpec("C_SHA256HashedEmailAddress", "SHA256 Hashed Email Address", read_only=True)),
+    (
+        100189,
+        FieldSpec("C_SHA256HashedEmailAddress", "SHA256 Hashed Email Address", read_only=True),
+    ),
     (100190, FieldSpec("C_MD5HashedBusPhone", "MD5 Hashed Business Phone", read_only=True)),
     (100191, FieldSpec("C_SHA256HashedBusPhone", "SHA256 Hashed Business Phone", read_only=True)),
     (100192, FieldSpec("C_MD5HashedMobilePhone", "MD5 Hashed Mobile Phone", read_only=True)),
@@ -233,7 +283,10 @@ CONTACT_FIELDS: list[tuple[int, FieldSpec]] = [
     (100251, FieldSpec("C_Preferred_Language1", "Preferred Language", custom=True)),
     (100252, FieldSpec("C_Product_Interest1", "Product Interest", custom=True)),
     (100253, FieldSpec("C_GDPR_Consent_Date1", "GDPR Consent Date", "date", custom=True)),
-    (100254, FieldSpec("C_Webinars_Attended1", "Webinars Attended", "number", default="0", custom=True)),
+    (
+        100254,
+        FieldSpec("C_Webinars_Attended1", "Webinars Attended", "number", default="0", custom=True),
+    ),
     (100255, FieldSpec("C_Marketing_Opt_In1", "Marketing Opt-In", default="No", custom=True)),
 ]
 CONTACT_FIELD_NAMES = {spec.internal for _, spec in CONTACT_FIELDS}
@@ -288,8 +341,18 @@ def account_fields() -> list[Json]:
 # 3. activity fields
 # --------------------------------------------------------------------------- #
 ACTIVITY_TYPES = [
-    "EmailOpen", "EmailClickthrough", "EmailSend", "Subscribe", "Unsubscribe", "Bounceback",
-    "WebVisit", "PageView", "FormSubmit", "SmsSend", "SmsReply", "SmsClickthrough",
+    "EmailOpen",
+    "EmailClickthrough",
+    "EmailSend",
+    "Subscribe",
+    "Unsubscribe",
+    "Bounceback",
+    "WebVisit",
+    "PageView",
+    "FormSubmit",
+    "SmsSend",
+    "SmsReply",
+    "SmsClickthrough",
 ]
 
 # name -> (statement, dataType).  Order = order of /activities/fields.
@@ -341,8 +404,20 @@ _COMMON = ["ActivityId", "ActivityType", "ActivityDate", "ExternalId"]
 _ASSET = ["AssetType", "AssetName", "AssetId"]
 _CR = ["CampaignResponseDate", "CampaignResponseMemberStatus"]
 _EMAIL_OPEN = [
-    *_COMMON, "EmailAddress", "ContactId", "IpAddress", "VisitorId", "EmailRecipientId", *_ASSET,
-    "SubjectLine", "EmailWebLink", "VisitorExternalId", "CampaignId", "DeploymentId", "EmailSendType", *_CR,
+    *_COMMON,
+    "EmailAddress",
+    "ContactId",
+    "IpAddress",
+    "VisitorId",
+    "EmailRecipientId",
+    *_ASSET,
+    "SubjectLine",
+    "EmailWebLink",
+    "VisitorExternalId",
+    "CampaignId",
+    "DeploymentId",
+    "EmailSendType",
+    *_CR,
 ]
 _SMS = [*_COMMON, "ContactId", *_ASSET, "CampaignId", "PhoneNumber", "SmsCode"]
 
@@ -350,23 +425,65 @@ _SMS = [*_COMMON, "ContactId", *_ASSET, "CampaignId", "PhoneNumber", "SmsCode"]
 ACTIVITY_TYPE_FIELDS: dict[str, list[str]] = {
     "EmailOpen": _EMAIL_OPEN,
     "EmailClickthrough": [*_EMAIL_OPEN, "EmailClickedThruLink"],
-    "EmailSend": [f for f in _EMAIL_OPEN if f not in ("IpAddress", "VisitorId", "VisitorExternalId")],
+    "EmailSend": [
+        f for f in _EMAIL_OPEN if f not in ("IpAddress", "VisitorId", "VisitorExternalId")
+    ],
     "Subscribe": [*_COMMON, "EmailAddress", "ContactId", "EmailRecipientId", *_ASSET, "CampaignId"],
-    "Unsubscribe": [*_COMMON, "EmailAddress", "ContactId", "EmailRecipientId", *_ASSET, "CampaignId"],
+    "Unsubscribe": [
+        *_COMMON,
+        "EmailAddress",
+        "ContactId",
+        "EmailRecipientId",
+        *_ASSET,
+        "CampaignId",
+    ],
     "Bounceback": [
-        *_COMMON, "EmailAddress", "ContactId", *_ASSET, "CampaignId", "EmailRecipientId", "DeploymentId",
-        "SmtpErrorCode", "SmtpStatusCode", "SmtpMessage",
+        *_COMMON,
+        "EmailAddress",
+        "ContactId",
+        *_ASSET,
+        "CampaignId",
+        "EmailRecipientId",
+        "DeploymentId",
+        "SmtpErrorCode",
+        "SmtpStatusCode",
+        "SmtpMessage",
     ],
     "WebVisit": [
-        *_COMMON, "ContactId", "VisitorId", "VisitorExternalId", "ReferrerUrl", "IpAddress", "NumberOfPages",
-        "FirstPageViewUrl", "Duration", "WebVisitSavedId",
+        *_COMMON,
+        "ContactId",
+        "VisitorId",
+        "VisitorExternalId",
+        "ReferrerUrl",
+        "IpAddress",
+        "NumberOfPages",
+        "FirstPageViewUrl",
+        "Duration",
+        "WebVisitSavedId",
     ],
     "PageView": [
-        *_COMMON, "ContactId", "CampaignId", "VisitorId", "VisitorExternalId", "WebVisitId", "Url",
-        "ReferrerUrl", "IpAddress", "IsWebTrackingOptedIn", "PageViewSavedId", *_CR,
+        *_COMMON,
+        "ContactId",
+        "CampaignId",
+        "VisitorId",
+        "VisitorExternalId",
+        "WebVisitId",
+        "Url",
+        "ReferrerUrl",
+        "IpAddress",
+        "IsWebTrackingOptedIn",
+        "PageViewSavedId",
+        *_CR,
     ],
     "FormSubmit": [
-        *_COMMON, "ContactId", "VisitorId", "VisitorExternalId", *_ASSET, "RawData", "CampaignId", *_CR,
+        *_COMMON,
+        "ContactId",
+        "VisitorId",
+        "VisitorExternalId",
+        *_ASSET,
+        "RawData",
+        "CampaignId",
+        *_CR,
     ],
     "SmsSend": [*_SMS, "SmsMessage", "SmsDeploymentId"],
     "SmsReply": [*_SMS, "SmsMessage", "Keyword"],
@@ -375,8 +492,16 @@ ACTIVITY_TYPE_FIELDS: dict[str, list[str]] = {
 
 # Activity fields carried by top-level record keys (everything else goes in "fields").
 ACTIVITY_TOP_LEVEL = {
-    "ActivityId", "ActivityType", "ActivityDate", "ExternalId", "ContactId", "VisitorId",
-    "AssetType", "AssetName", "AssetId", "CampaignId",
+    "ActivityId",
+    "ActivityType",
+    "ActivityDate",
+    "ExternalId",
+    "ContactId",
+    "VisitorId",
+    "AssetType",
+    "AssetName",
+    "AssetId",
+    "CampaignId",
 }
 
 
@@ -439,7 +564,9 @@ def simple_fields(entity: str, path: str, specs: list[tuple[int, FieldSpec]]) ->
 def campaign_fields() -> list[Json]:
     items = []
     for fid, spec, types in CAMPAIGN_FIELDS:
-        item = field_item(spec, f"{{{{Campaign.Field({spec.internal})}}}}", f"/campaigns/fields/{fid}")
+        item = field_item(
+            spec, f"{{{{Campaign.Field({spec.internal})}}}}", f"/campaigns/fields/{fid}"
+        )
         item["_types"] = types
         items.append(item)
     return items
@@ -467,8 +594,19 @@ PLACES = [
     Place("Canada", "Montréal", "QC", "H2X 1Y4", "+1 514 555", "NA", "Français", False),
     Place("Canada", "Toronto", "ON", "M5V 2T6", "+1 416 555", "NA", "English", False),
     Place("Germany", "München", "Bayern", "80331", "+49 89 5550", "EMEA", "Deutsch", True),
-    Place("Germany", "Köln", "Nordrhein-Westfalen", "50667", "+49 221 5550", "EMEA", "Deutsch", True),
-    Place("France", "Besançon", "Bourgogne-Franche-Comté", "25000", "+33 3 81 55", "EMEA", "Français", True),
+    Place(
+        "Germany", "Köln", "Nordrhein-Westfalen", "50667", "+49 221 5550", "EMEA", "Deutsch", True
+    ),
+    Place(
+        "France",
+        "Besançon",
+        "Bourgogne-Franche-Comté",
+        "25000",
+        "+33 3 81 55",
+        "EMEA",
+        "Français",
+        True,
+    ),
     Place("France", "Paris", "Île-de-France", "75002", "+33 1 45 55", "EMEA", "Français", True),
     Place("Spain", "Málaga", "Andalucía", "29001", "+34 952 555", "EMEA", "Español", True),
     Place("Poland", "Łódź", "Łódzkie", "90-001", "+48 42 555", "EMEA", "Polski", True),
@@ -476,7 +614,16 @@ PLACES = [
     Place("Denmark", "København", "Hovedstaden", "1050", "+45 33 55", "EMEA", "Dansk", True),
     Place("Sweden", "Göteborg", "Västra Götaland", "411 01", "+46 31 555", "EMEA", "Svenska", True),
     Place("Greece", "Αθήνα", "Αττική", "105 57", "+30 21 0555", "EMEA", "Ελληνικά", True),
-    Place("United Kingdom", "London", "Greater London", "EC1A 1BB", "+44 20 7946", "EMEA", "English", False),
+    Place(
+        "United Kingdom",
+        "London",
+        "Greater London",
+        "EC1A 1BB",
+        "+44 20 7946",
+        "EMEA",
+        "English",
+        False,
+    ),
     Place("Japan", "東京", "東京都", "100-0001", "+81 3 5555", "APAC", "日本語", False),
     Place("Japan", "大阪", "大阪府", "530-0001", "+81 6 5555", "APAC", "日本語", False),
     Place("Vietnam", "Hà Nội", "Hà Nội", "100000", "+84 24 555", "APAC", "Tiếng Việt", False),
@@ -485,61 +632,196 @@ PLACES = [
 
 # (display, romanised for e-mail addresses)
 FIRST_NAMES = [
-    ("Zoë", "zoe"), ("José", "jose"), ("Łukasz", "lukasz"), ("Søren", "soren"), ("Ngọc", "ngoc"),
-    ("Ἀθηνᾶ", "athina"), ("François", "francois"), ("Björn", "bjorn"), ("Małgorzata", "malgorzata"),
-    ("Siobhán", "siobhan"), ("Chloé", "chloe"), ("Jürgen", "jurgen"), ("Ólafur", "olafur"),
-    ("Anaïs", "anais"), ("João", "joao"), ("Noémie", "noemie"), ("Иван", "ivan"), ("太郎", "taro"),
-    ("さくら", "sakura"), ("Dvořák", "dvorak"), ("Emma", "emma"), ("Liam", "liam"), ("Olivia", "olivia"),
-    ("Noah", "noah"), ("Aiko", "aiko"), ("Priya", "priya"), ("Chidi", "chidi"), ("Fatima", "fatima"),
-    ("Mateo", "mateo"), ("Ingrid", "ingrid"), ("Agnieszka", "agnieszka"), ("Renée", "renee"),
-    ("Hélène", "helene"), ("Åsa", "asa"), ("Mārtiņš", "martins"), ("Þóra", "thora"), ("Sean", "sean"),
-    ("Grace", "grace"), ("Lucas", "lucas"), ("Mia", "mia"),
+    ("Zoë", "zoe"),
+    ("José", "jose"),
+    ("Łukasz", "lukasz"),
+    ("Søren", "soren"),
+    ("Ngọc", "ngoc"),
+    ("Ἀθηνᾶ", "athina"),
+    ("François", "francois"),
+    ("Björn", "bjorn"),
+    ("Małgorzata", "malgorzata"),
+    ("Siobhán", "siobhan"),
+    ("Chloé", "chloe"),
+    ("Jürgen", "jurgen"),
+    ("Ólafur", "olafur"),
+    ("Anaïs", "anais"),
+    ("João", "joao"),
+    ("Noémie", "noemie"),
+    ("Иван", "ivan"),
+    ("太郎", "taro"),
+    ("さくら", "sakura"),
+    ("Dvořák", "dvorak"),
+    ("Emma", "emma"),
+    ("Liam", "liam"),
+    ("Olivia", "olivia"),
+    ("Noah", "noah"),
+    ("Aiko", "aiko"),
+    ("Priya", "priya"),
+    ("Chidi", "chidi"),
+    ("Fatima", "fatima"),
+    ("Mateo", "mateo"),
+    ("Ingrid", "ingrid"),
+    ("Agnieszka", "agnieszka"),
+    ("Renée", "renee"),
+    ("Hélène", "helene"),
+    ("Åsa", "asa"),
+    ("Mārtiņš", "martins"),
+    ("Þóra", "thora"),
+    ("Sean", "sean"),
+    ("Grace", "grace"),
+    ("Lucas", "lucas"),
+    ("Mia", "mia"),
 ]
 LAST_NAMES = [
-    ("Müller", "muller"), ("山田", "yamada"), ("García", "garcia"), ("Nowak", "nowak"),
-    ("Jørgensen", "jorgensen"), ("Nguyễn", "nguyen"), ("Παπαδοπούλου", "papadopoulou"), ("O'Brien", "obrien"),
-    ("Dubois", "dubois"), ("Lefèvre", "lefevre"), ("Sánchez", "sanchez"), ("Öztürk", "ozturk"),
-    ("Wiśniewski", "wisniewski"), ("Åberg", "aberg"), ("Schröder", "schroder"), ("佐藤", "sato"),
-    ("Иванова", "ivanova"), ("Smith", "smith"), ("Johnson", "johnson"), ("Brown", "brown"),
-    ("Silva", "silva"), ("Kim", "kim"), ("Patel", "patel"), ("Okafor", "okafor"),
-    ("van der Berg", "vanderberg"), ("Þórsdóttir", "thorsdottir"), ("Ferreira", "ferreira"),
-    ("Kowalczyk", "kowalczyk"), ("Lindqvist", "lindqvist"), ("Rossi", "rossi"), ("Tanaka", "tanaka"),
-    ("Hernández", "hernandez"), ("Çelik", "celik"), ("Novák", "novak"), ("Ng", "ng"),
+    ("Müller", "muller"),
+    ("山田", "yamada"),
+    ("García", "garcia"),
+    ("Nowak", "nowak"),
+    ("Jørgensen", "jorgensen"),
+    ("Nguyễn", "nguyen"),
+    ("Παπαδοπούλου", "papadopoulou"),
+    ("O'Brien", "obrien"),
+    ("Dubois", "dubois"),
+    ("Lefèvre", "lefevre"),
+    ("Sánchez", "sanchez"),
+    ("Öztürk", "ozturk"),
+    ("Wiśniewski", "wisniewski"),
+    ("Åberg", "aberg"),
+    ("Schröder", "schroder"),
+    ("佐藤", "sato"),
+    ("Иванова", "ivanova"),
+    ("Smith", "smith"),
+    ("Johnson", "johnson"),
+    ("Brown", "brown"),
+    ("Silva", "silva"),
+    ("Kim", "kim"),
+    ("Patel", "patel"),
+    ("Okafor", "okafor"),
+    ("van der Berg", "vanderberg"),
+    ("Þórsdóttir", "thorsdottir"),
+    ("Ferreira", "ferreira"),
+    ("Kowalczyk", "kowalczyk"),
+    ("Lindqvist", "lindqvist"),
+    ("Rossi", "rossi"),
+    ("Tanaka", "tanaka"),
+    ("Hernández", "hernandez"),
+    ("Çelik", "celik"),
+    ("Novák", "novak"),
+    ("Ng", "ng"),
 ]
 SALUTATIONS = ["Mr.", "Ms.", "Dr.", "Mx.", "Prof."]
 TITLES = [
-    "Marketing Manager", "VP Marketing", "Chief Marketing Officer", "Demand Generation Specialist",
-    "Marketing Operations Analyst", "Sales Director", "Software Engineer", "Data Engineer",
-    "Directrice Marketing", "Leiter Vertrieb", "Kierownik ds. marketingu", "マーケティング部長",
-    "Head of CRM", "Account Executive", "IT Manager",
+    "Marketing Manager",
+    "VP Marketing",
+    "Chief Marketing Officer",
+    "Demand Generation Specialist",
+    "Marketing Operations Analyst",
+    "Sales Director",
+    "Software Engineer",
+    "Data Engineer",
+    "Directrice Marketing",
+    "Leiter Vertrieb",
+    "Kierownik ds. marketingu",
+    "マーケティング部長",
+    "Head of CRM",
+    "Account Executive",
+    "IT Manager",
 ]
 JOB_ROLES = ["Executive", "Manager", "Individual Contributor", "Consultant", "Other"]
 INDUSTRIES = [
-    "Software", "Manufacturing", "Financial Services", "Healthcare", "Education",
-    "Retail", "Logistics", "Energy", "Media", "Public Sector",
+    "Software",
+    "Manufacturing",
+    "Financial Services",
+    "Healthcare",
+    "Education",
+    "Retail",
+    "Logistics",
+    "Energy",
+    "Media",
+    "Public Sector",
 ]
-LEAD_SOURCES = ["Web", "Trade Show", "Webinar", "Partner Referral", "Paid Search", "Social Media", "Purchased List"]
+LEAD_SOURCES = [
+    "Web",
+    "Trade Show",
+    "Webinar",
+    "Partner Referral",
+    "Paid Search",
+    "Social Media",
+    "Purchased List",
+]
 LEAD_STATUSES = ["Open", "Contacted", "Qualified", "Unqualified", "Nurture"]
-FUNNEL_STAGES = ["Inquiry", "Marketing Qualified Lead", "Sales Accepted Lead", "Sales Qualified Lead", "Won"]
+FUNNEL_STAGES = [
+    "Inquiry",
+    "Marketing Qualified Lead",
+    "Sales Accepted Lead",
+    "Sales Qualified Lead",
+    "Won",
+]
 PRODUCTS = ["Analytics", "Integrations", "Mobile", "Security", "Data Cloud"]
 COMPANY_SIZES = ["1-50", "51-200", "201-1000", "1001-5000", "5000+"]
 REVENUE_BANDS = ["< $1M", "$1M-$10M", "$10M-$50M", "$50M-$250M", "$250M-$1B", "> $1B"]
 SALESPEOPLE = ["Anna Kowalska", "José Martínez", "Kenji Yamada", "Claire Dubois", "Ravi Patel"]
-TERRITORIES = ["NA-East", "NA-West", "DACH", "Nordics", "France", "Iberia", "CEE", "Japan", "SEA", "Brazil"]
+TERRITORIES = [
+    "NA-East",
+    "NA-West",
+    "DACH",
+    "Nordics",
+    "France",
+    "Iberia",
+    "CEE",
+    "Japan",
+    "SEA",
+    "Brazil",
+]
 EMAIL_DOMAINS = ["example.com", "example.org", "example.net"]
 
 COMPANY_STEMS = [
-    "Müller & Söhne", "Société Générale d'Exemple", "株式会社サンプル商事", "Łódź Logistics", "Øresund Data",
-    "Acme", "Globex", "Initech", "Umbrella Analytics", "Hooli", "Vandelay Industries", "Stark Solutions",
-    "Wayne Logistics", "Ñandú Software", "Grünwald Energie", "Café Crème Médias", "Αθηνά Τεχνολογίες",
-    "Saigon Phở Group", "São Bento Varejo", "Nordlys Shipping", "Blåbær Foods", "Kraków Devices",
-    "Zürich Capital", "Tokyo Widgets", "Pied Piper", "Soylent", "Cyberdyne", "Tyrell", "Aperture Labs",
+    "Müller & Söhne",
+    "Société Générale d'Exemple",
+    "株式会社サンプル商事",
+    "Łódź Logistics",
+    "Øresund Data",
+    "Acme",
+    "Globex",
+    "Initech",
+    "Umbrella Analytics",
+    "Hooli",
+    "Vandelay Industries",
+    "Stark Solutions",
+    "Wayne Logistics",
+    "Ñandú Software",
+    "Grünwald Energie",
+    "Café Crème Médias",
+    "Αθηνά Τεχνολογίες",
+    "Saigon Phở Group",
+    "São Bento Varejo",
+    "Nordlys Shipping",
+    "Blåbær Foods",
+    "Kraków Devices",
+    "Zürich Capital",
+    "Tokyo Widgets",
+    "Pied Piper",
+    "Soylent",
+    "Cyberdyne",
+    "Tyrell",
+    "Aperture Labs",
     "Wonka Foods",
 ]
 COMPANY_SUFFIXES = {
-    "Germany": "GmbH", "France": "SA", "Spain": "S.L.", "Poland": "Sp. z o.o.", "Denmark": "ApS",
-    "Sweden": "AB", "Greece": "Α.Ε.", "United Kingdom": "Ltd", "Japan": "", "Vietnam": "JSC",
-    "Brazil": "Ltda.", "United States": "Inc.", "Canada": "Inc.",
+    "Germany": "GmbH",
+    "France": "SA",
+    "Spain": "S.L.",
+    "Poland": "Sp. z o.o.",
+    "Denmark": "ApS",
+    "Sweden": "AB",
+    "Greece": "Α.Ε.",
+    "United Kingdom": "Ltd",
+    "Japan": "",
+    "Vietnam": "JSC",
+    "Brazil": "Ltda.",
+    "United States": "Inc.",
+    "Canada": "Inc.",
 }
 ACCOUNT_TYPES = ["Customer", "Prospect", "Partner", "Competitor", "Reseller"]
 COMPANY_CATEGORIES = ["Enterprise", "Mid-Market", "SMB"]
@@ -568,16 +850,29 @@ FORMS = [
     (3103, "Whitepaper Download"),
     (3104, "お問い合わせフォーム"),
 ]
-SMS_ASSETS = [(4101, "Summit reminder SMS"), (4102, "Black Friday SMS"), (4103, "Appointment confirmation SMS")]
+SMS_ASSETS = [
+    (4101, "Summit reminder SMS"),
+    (4102, "Black Friday SMS"),
+    (4103, "Appointment confirmation SMS"),
+]
 SMS_CODES = ["72345", "88001", "+15125550142"]
 PAGES = [
-    "https://www.example.com/", "https://www.example.com/pricing", "https://www.example.com/produkte/analytics",
-    "https://www.example.com/blog/ñandú-release", "https://www.example.com/events/tokyo-2026",
-    "https://www.example.com/contact", "https://www.example.com/fr/évènements", "https://www.example.com/docs/api",
+    "https://www.example.com/",
+    "https://www.example.com/pricing",
+    "https://www.example.com/produkte/analytics",
+    "https://www.example.com/blog/ñandú-release",
+    "https://www.example.com/events/tokyo-2026",
+    "https://www.example.com/contact",
+    "https://www.example.com/fr/évènements",
+    "https://www.example.com/docs/api",
 ]
 REFERRERS = [
-    "https://www.google.com/", "https://www.bing.com/", "https://www.linkedin.com/", "",
-    "https://duckduckgo.com/", "https://news.example.org/article/42",
+    "https://www.google.com/",
+    "https://www.bing.com/",
+    "https://www.linkedin.com/",
+    "",
+    "https://duckduckgo.com/",
+    "https://news.example.org/article/42",
 ]
 SMTP_ERRORS = [
     ("550", "5.1.1", "550 5.1.1 <{email}>: Recipient address rejected: User unknown"),
@@ -600,10 +895,18 @@ def phone(place: Place) -> str:
 
 
 STREETS = {
-    "United States": "{n} Main Street", "Canada": "{n} rue Sainte-Catherine", "Germany": "Hauptstraße {n}",
-    "France": "{n} rue de la République", "Spain": "Calle Larios {n}", "Poland": "ul. Piotrkowska {n}",
-    "Denmark": "Strøget {n}", "Sweden": "Kungsgatan {n}", "Greece": "Οδός Ερμού {n}",
-    "United Kingdom": "{n} Aldersgate Street", "Japan": "丸の内1-{n}", "Vietnam": "{n} Phố Hàng Bạc",
+    "United States": "{n} Main Street",
+    "Canada": "{n} rue Sainte-Catherine",
+    "Germany": "Hauptstraße {n}",
+    "France": "{n} rue de la République",
+    "Spain": "Calle Larios {n}",
+    "Poland": "ul. Piotrkowska {n}",
+    "Denmark": "Strøget {n}",
+    "Sweden": "Kungsgatan {n}",
+    "Greece": "Οδός Ερμού {n}",
+    "United Kingdom": "{n} Aldersgate Street",
+    "Japan": "丸の内1-{n}",
+    "Vietnam": "{n} Phố Hàng Bạc",
     "Brazil": "Avenida Paulista, {n}",
 }
 
@@ -654,11 +957,15 @@ def make_accounts(n: int = 60) -> list[Json]:
         if rng.random() < 0.15:
             fields["M_MSCRMAccountID"] = guid()
         assert set(fields) <= ACCOUNT_FIELD_NAMES
-        accounts.append({
-            "id": account_id, "createdAt": ts(created), "updatedAt": ts(updated),
-            "fields": dict(sorted(fields.items(), key=lambda kv: _account_order(kv[0]))),
-            "_place": place,  # internal, stripped before writing
-        })
+        accounts.append(
+            {
+                "id": account_id,
+                "createdAt": ts(created),
+                "updatedAt": ts(updated),
+                "fields": dict(sorted(fields.items(), key=lambda kv: _account_order(kv[0]))),
+                "_place": place,  # internal, stripped before writing
+            }
+        )
     return accounts
 
 
@@ -759,10 +1066,18 @@ def contact_record(contact_id: int, accounts: list[Json], used_emails: set[str])
             fields["C_Address2"] = af["M_Address2"]
     if rng.random() < 0.85:
         bus = phone(place)
-        fields |= {"C_BusPhone": bus, "C_MD5HashedBusPhone": md5(bus), "C_SHA256HashedBusPhone": sha256(bus)}
+        fields |= {
+            "C_BusPhone": bus,
+            "C_MD5HashedBusPhone": md5(bus),
+            "C_SHA256HashedBusPhone": sha256(bus),
+        }
     if rng.random() < 0.6:
         mobile = phone(place)
-        fields |= {"C_MobilePhone": mobile, "C_MD5HashedMobilePhone": md5(mobile), "C_SHA256HashedMobilePhone": sha256(mobile)}
+        fields |= {
+            "C_MobilePhone": mobile,
+            "C_MD5HashedMobilePhone": md5(mobile),
+            "C_SHA256HashedMobilePhone": sha256(mobile),
+        }
     if rng.random() < 0.05:
         fields["C_Fax"] = phone(place)
     if rng.random() < 0.5:
@@ -772,7 +1087,9 @@ def contact_record(contact_id: int, accounts: list[Json], used_emails: set[str])
         fields["C_SFDCLeadID"] = sfdc_id("00Q")
     if rng.random() < 0.3:
         fields["C_SFDCLastCampaignID"] = sfdc_id("701")
-        fields["C_SFDCLastCampaignStatus"] = rng.choice(["Sent", "Responded", "Registered", "Attended"])
+        fields["C_SFDCLastCampaignStatus"] = rng.choice(
+            ["Sent", "Responded", "Registered", "Attended"]
+        )
     if rng.random() < 0.1:
         fields["C_MSCRMContactID"] = guid()
     if rng.random() < 0.05:
@@ -848,7 +1165,14 @@ def make_campaigns() -> list[Json]:
             "StartDate": field_date(start),
             "EndDate": field_date(end),
         }
-        out.append({"id": cid, "createdAt": ts(created), "updatedAt": ts(later(created, utc(2026, 11, 1))), "fields": fields})
+        out.append(
+            {
+                "id": cid,
+                "createdAt": ts(created),
+                "updatedAt": ts(later(created, utc(2026, 11, 1))),
+                "fields": fields,
+            }
+        )
     return out
 
 
@@ -856,31 +1180,57 @@ def make_campaigns() -> list[Json]:
 # 8d. activities
 # --------------------------------------------------------------------------- #
 ACTIVITY_COUNTS = {
-    "EmailSend": 95, "EmailOpen": 85, "EmailClickthrough": 55, "Subscribe": 22, "Unsubscribe": 22,
-    "Bounceback": 24, "WebVisit": 60, "PageView": 92, "FormSubmit": 45, "SmsSend": 45, "SmsReply": 25,
+    "EmailSend": 95,
+    "EmailOpen": 85,
+    "EmailClickthrough": 55,
+    "Subscribe": 22,
+    "Unsubscribe": 22,
+    "Bounceback": 24,
+    "WebVisit": 60,
+    "PageView": 92,
+    "FormSubmit": 45,
+    "SmsSend": 45,
+    "SmsReply": 25,
     "SmsClickthrough": 30,
 }
 EXTERNAL_ID_CODES = {
-    "EmailSend": "ES", "EmailOpen": "EO", "EmailClickthrough": "EC", "Subscribe": "SU", "Unsubscribe": "UN",
-    "Bounceback": "BB", "WebVisit": "WV", "PageView": "PV", "FormSubmit": "FS", "SmsSend": "SS",
-    "SmsReply": "SR", "SmsClickthrough": "SC",
+    "EmailSend": "ES",
+    "EmailOpen": "EO",
+    "EmailClickthrough": "EC",
+    "Subscribe": "SU",
+    "Unsubscribe": "UN",
+    "Bounceback": "BB",
+    "WebVisit": "WV",
+    "PageView": "PV",
+    "FormSubmit": "FS",
+    "SmsSend": "SS",
+    "SmsReply": "SR",
+    "SmsClickthrough": "SC",
 }
 ACTIVITY_END = utc(2026, 11, 20)
 
 
 def visitor_of(contact: Json) -> tuple[int, str]:
-    return 500000 + contact["id"], f"{contact['id']:08x}-{md5(contact['fields']['C_EmailAddress'])[:24]}"
+    return 500000 + contact[
+        "id"
+    ], f"{contact['id']:08x}-{md5(contact['fields']['C_EmailAddress'])[:24]}"
 
 
 def ip_address() -> str:
-    return rng.choice([
-        f"203.0.113.{rng.randint(1, 254)}", f"198.51.100.{rng.randint(1, 254)}",
-        f"192.0.2.{rng.randint(1, 254)}", f"2001:db8::{rng.randint(1, 0xffff):x}",
-    ])
+    return rng.choice(
+        [
+            f"203.0.113.{rng.randint(1, 254)}",
+            f"198.51.100.{rng.randint(1, 254)}",
+            f"192.0.2.{rng.randint(1, 254)}",
+            f"2001:db8::{rng.randint(1, 0xFFFF):x}",
+        ]
+    )
 
 
-def email_activity_fields(kind: str, contact: Json, email_asset: tuple[int, str, str], deployment: int) -> Json:
-    asset_id, asset_name, subject = email_asset
+def email_activity_fields(
+    kind: str, contact: Json, email_asset: tuple[int, str, str], deployment: int
+) -> Json:
+    asset_id, _asset_name, subject = email_asset
     fields: Json = {"EmailAddress": contact["fields"]["C_EmailAddress"], "EmailRecipientId": guid()}
     if kind in ("EmailOpen", "EmailClickthrough", "EmailSend"):
         fields |= {
@@ -897,7 +1247,9 @@ def email_activity_fields(kind: str, contact: Json, email_asset: tuple[int, str,
     if kind == "Bounceback":
         code, status, message = rng.choice(SMTP_ERRORS)
         fields |= {
-            "DeploymentId": str(deployment), "SmtpErrorCode": code, "SmtpStatusCode": status,
+            "DeploymentId": str(deployment),
+            "SmtpErrorCode": code,
+            "SmtpStatusCode": status,
             "SmtpMessage": message.format(email=contact["fields"]["C_EmailAddress"]),
         }
     return fields
@@ -910,10 +1262,19 @@ def activity_record(kind: str, contact: Json, when: datetime) -> Json:
     asset: tuple[str | None, str | None, int | None] = (None, None, None)
     fields: Json
 
-    if kind in ("EmailSend", "EmailOpen", "EmailClickthrough", "Subscribe", "Unsubscribe", "Bounceback"):
+    if kind in (
+        "EmailSend",
+        "EmailOpen",
+        "EmailClickthrough",
+        "Subscribe",
+        "Unsubscribe",
+        "Bounceback",
+    ):
         email_asset = rng.choice(EMAILS)
         asset = ("Email", email_asset[1], email_asset[0])
-        fields = email_activity_fields(kind, contact, email_asset, 7000 + email_asset[0] % 100 * 10 + rng.randint(0, 9))
+        fields = email_activity_fields(
+            kind, contact, email_asset, 7000 + email_asset[0] % 100 * 10 + rng.randint(0, 9)
+        )
         if kind in ("EmailOpen", "EmailClickthrough"):
             visitor_id = visitor_of(contact)[0]
     elif kind == "WebVisit":
@@ -921,15 +1282,22 @@ def activity_record(kind: str, contact: Json, when: datetime) -> Json:
         campaign_id = None
         pages = rng.randint(1, 12)
         fields = {
-            "VisitorExternalId": visitor_ext, "ReferrerUrl": rng.choice(REFERRERS), "IpAddress": ip_address(),
-            "NumberOfPages": str(pages), "FirstPageViewUrl": rng.choice(PAGES),
-            "Duration": str(pages * rng.randint(15, 240)), "WebVisitSavedId": str(rng.randint(10_000_000, 99_999_999)),
+            "VisitorExternalId": visitor_ext,
+            "ReferrerUrl": rng.choice(REFERRERS),
+            "IpAddress": ip_address(),
+            "NumberOfPages": str(pages),
+            "FirstPageViewUrl": rng.choice(PAGES),
+            "Duration": str(pages * rng.randint(15, 240)),
+            "WebVisitSavedId": str(rng.randint(10_000_000, 99_999_999)),
         }
     elif kind == "PageView":
         visitor_id, visitor_ext = visitor_of(contact)
         fields = {
-            "VisitorExternalId": visitor_ext, "WebVisitId": str(rng.randint(800_000, 899_999)),
-            "Url": rng.choice(PAGES), "ReferrerUrl": rng.choice(REFERRERS), "IpAddress": ip_address(),
+            "VisitorExternalId": visitor_ext,
+            "WebVisitId": str(rng.randint(800_000, 899_999)),
+            "Url": rng.choice(PAGES),
+            "ReferrerUrl": rng.choice(REFERRERS),
+            "IpAddress": ip_address(),
             "IsWebTrackingOptedIn": rng.choice(["true", "true", "false"]),
             "PageViewSavedId": str(rng.randint(10_000_000, 99_999_999)),
         }
@@ -938,9 +1306,14 @@ def activity_record(kind: str, contact: Json, when: datetime) -> Json:
         form_id, form_name = rng.choice(FORMS)
         asset = ("Form", form_name, form_id)
         cf = contact["fields"]
-        raw = {"elqFormName": ascii_slug(form_name) or f"form{form_id}", "elqSiteID": "1234",
-               "emailAddress": cf["C_EmailAddress"], "firstName": cf.get("C_FirstName", ""),
-               "lastName": cf["C_LastName"], "company": cf.get("C_Company", "")}
+        raw = {
+            "elqFormName": ascii_slug(form_name) or f"form{form_id}",
+            "elqSiteID": "1234",
+            "emailAddress": cf["C_EmailAddress"],
+            "firstName": cf.get("C_FirstName", ""),
+            "lastName": cf["C_LastName"],
+            "company": cf.get("C_Company", ""),
+        }
         fields = {"VisitorExternalId": visitor_ext, "RawData": urllib.parse.urlencode(raw)}
     else:  # SMS
         sms_id, sms_name = rng.choice(SMS_ASSETS)
@@ -948,15 +1321,27 @@ def activity_record(kind: str, contact: Json, when: datetime) -> Json:
         number = contact["fields"].get("C_MobilePhone") or phone(rng.choice(PLACES))
         fields = {"PhoneNumber": number, "SmsCode": rng.choice(SMS_CODES)}
         if kind == "SmsSend":
-            fields |= {"SmsMessage": f"{sms_name}: details at https://exmpl.co/{alnum(6)} Reply STOP to opt out",
-                       "SmsDeploymentId": str(rng.randint(9000, 9999))}
+            fields |= {
+                "SmsMessage": f"{sms_name}: details at https://exmpl.co/{alnum(6)} Reply STOP to opt out",
+                "SmsDeploymentId": str(rng.randint(9000, 9999)),
+            }
         elif kind == "SmsReply":
             keyword = rng.choice(["YES", "STOP", "INFO", "OUI", "JA"])
-            fields |= {"SmsMessage": keyword if rng.random() < 0.7 else f"{keyword} merci 🙏", "Keyword": keyword}
+            fields |= {
+                "SmsMessage": keyword if rng.random() < 0.7 else f"{keyword} merci 🙏",
+                "Keyword": keyword,
+            }
         else:
-            fields |= {"SmsClickedThruLink": f"https://exmpl.co/{alnum(6)}", "SmsDeploymentId": str(rng.randint(9000, 9999))}
+            fields |= {
+                "SmsClickedThruLink": f"https://exmpl.co/{alnum(6)}",
+                "SmsDeploymentId": str(rng.randint(9000, 9999)),
+            }
 
-    if kind in ("EmailOpen", "EmailClickthrough", "EmailSend", "PageView", "FormSubmit") and campaign_id and rng.random() < 0.2:
+    if (
+        kind in ("EmailOpen", "EmailClickthrough", "EmailSend", "PageView", "FormSubmit")
+        and campaign_id
+        and rng.random() < 0.2
+    ):
         fields["CampaignResponseDate"] = field_date(later(when, ACTIVITY_END))
         fields["CampaignResponseMemberStatus"] = rng.choice(MEMBER_STATUSES)
 
@@ -999,20 +1384,24 @@ def make_activities(contacts: list[Json]) -> list[Json]:
     drafts.sort(key=lambda a: (a["_when"], a["type"], a["contactId"]))
     out = []
     for activity_id, draft in enumerate(drafts, start=1):
-        external = f"{EXTERNAL_ID_CODES[draft['type']]}{activity_id:010d}" if rng.random() < 0.6 else None
-        out.append({
-            "id": activity_id,
-            "type": draft["type"],
-            "createdAt": ts(draft["_when"]),
-            "contactId": draft["contactId"],
-            "visitorId": draft["visitorId"],
-            "externalId": external,
-            "assetType": draft["assetType"],
-            "assetName": draft["assetName"],
-            "assetId": draft["assetId"],
-            "campaignId": draft["campaignId"],
-            "fields": draft["fields"],
-        })
+        external = (
+            f"{EXTERNAL_ID_CODES[draft['type']]}{activity_id:010d}" if rng.random() < 0.6 else None
+        )
+        out.append(
+            {
+                "id": activity_id,
+                "type": draft["type"],
+                "createdAt": ts(draft["_when"]),
+                "contactId": draft["contactId"],
+                "visitorId": draft["visitorId"],
+                "externalId": external,
+                "assetType": draft["assetType"],
+                "assetName": draft["assetName"],
+                "assetId": draft["assetId"],
+                "campaignId": draft["campaignId"],
+                "fields": draft["fields"],
+            }
+        )
     return out
 
 
@@ -1049,76 +1438,123 @@ class CustomField:
 
 
 CDO_DEFS: list[tuple[int, str, list[CustomField]]] = [
-    (9, "Webinar Registrations", [
-        CustomField(103, "Registration ID", "string", "regid", unique=True, not_null=True),
-        CustomField(104, "Email Address", "emailAddress", "email"),
-        CustomField(105, "Webinar Name", "string", "webinar"),
-        CustomField(106, "Registration Date", "date", "date"),
-        CustomField(107, "Attended", "boolean", "bool"),
-        CustomField(108, "Minutes Watched", "number", "minutes"),
-        CustomField(109, "Intérêt principal", "string", "product"),
-        CustomField(110, "参加者メモ", "string", "memo"),
-    ]),
-    (12, "Purchases", [
-        CustomField(120, "Order Number", "string", "order", unique=True, not_null=True),
-        CustomField(121, "Email Address", "emailAddress", "email"),
-        CustomField(122, "Product", "string", "product"),
-        CustomField(123, "Amount", "number", "amount"),
-        CustomField(124, "Currency", "string", "currency"),
-        CustomField(125, "Purchase Date", "date", "date"),
-        CustomField(126, "Gift Wrap", "boolean", "bool"),
-        CustomField(127, "Adresse de livraison", "string", "address"),
-    ]),
-    (15, "Support Tickets", [
-        CustomField(150, "Ticket ID", "string", "ticket", unique=True, not_null=True),
-        CustomField(151, "Email Address", "emailAddress", "email"),
-        CustomField(152, "Subject", "string", "subject"),
-        CustomField(153, "Priority", "string", "priority"),
-        CustomField(154, "Opened At", "date", "date"),
-        CustomField(155, "Resolved", "boolean", "bool"),
-        CustomField(156, "Satisfaction Score", "number", "score"),
-        CustomField(157, "Категория", "string", "category"),
-    ]),
+    (
+        9,
+        "Webinar Registrations",
+        [
+            CustomField(103, "Registration ID", "string", "regid", unique=True, not_null=True),
+            CustomField(104, "Email Address", "emailAddress", "email"),
+            CustomField(105, "Webinar Name", "string", "webinar"),
+            CustomField(106, "Registration Date", "date", "date"),
+            CustomField(107, "Attended", "boolean", "bool"),
+            CustomField(108, "Minutes Watched", "number", "minutes"),
+            CustomField(109, "Intérêt principal", "string", "product"),
+            CustomField(110, "参加者メモ", "string", "memo"),
+        ],
+    ),
+    (
+        12,
+        "Purchases",
+        [
+            CustomField(120, "Order Number", "string", "order", unique=True, not_null=True),
+            CustomField(121, "Email Address", "emailAddress", "email"),
+            CustomField(122, "Product", "string", "product"),
+            CustomField(123, "Amount", "number", "amount"),
+            CustomField(124, "Currency", "string", "currency"),
+            CustomField(125, "Purchase Date", "date", "date"),
+            CustomField(126, "Gift Wrap", "boolean", "bool"),
+            CustomField(127, "Adresse de livraison", "string", "address"),
+        ],
+    ),
+    (
+        15,
+        "Support Tickets",
+        [
+            CustomField(150, "Ticket ID", "string", "ticket", unique=True, not_null=True),
+            CustomField(151, "Email Address", "emailAddress", "email"),
+            CustomField(152, "Subject", "string", "subject"),
+            CustomField(153, "Priority", "string", "priority"),
+            CustomField(154, "Opened At", "date", "date"),
+            CustomField(155, "Resolved", "boolean", "bool"),
+            CustomField(156, "Satisfaction Score", "number", "score"),
+            CustomField(157, "Категория", "string", "category"),
+        ],
+    ),
 ]
 EVENT_DEFS: list[tuple[int, str, list[CustomField]]] = [
-    (3, "Customer Summit 2026 — Lisboa", [
-        CustomField(301, "Email Address", "emailAddress", "email", unique=True, not_null=True),
-        CustomField(302, "First Name", "string", "first"),
-        CustomField(303, "Last Name", "string", "last"),
-        CustomField(304, "Session", "string", "session"),
-        CustomField(305, "Registered At", "date", "date"),
-        CustomField(306, "Checked In", "boolean", "bool"),
-        CustomField(307, "Guests", "number", "guests"),
-        CustomField(308, "Ernährungswünsche", "string", "diet"),
-    ]),
-    (4, "Partner Webinar Series", [
-        CustomField(401, "Email Address", "emailAddress", "email", unique=True, not_null=True),
-        CustomField(402, "First Name", "string", "first"),
-        CustomField(403, "Last Name", "string", "last"),
-        CustomField(404, "Webinar Date", "date", "date"),
-        CustomField(405, "Attended", "boolean", "bool"),
-        CustomField(406, "Questions Asked", "number", "guests"),
-    ]),
+    (
+        3,
+        "Customer Summit 2026 — Lisboa",
+        [
+            CustomField(301, "Email Address", "emailAddress", "email", unique=True, not_null=True),
+            CustomField(302, "First Name", "string", "first"),
+            CustomField(303, "Last Name", "string", "last"),
+            CustomField(304, "Session", "string", "session"),
+            CustomField(305, "Registered At", "date", "date"),
+            CustomField(306, "Checked In", "boolean", "bool"),
+            CustomField(307, "Guests", "number", "guests"),
+            CustomField(308, "Ernährungswünsche", "string", "diet"),
+        ],
+    ),
+    (
+        4,
+        "Partner Webinar Series",
+        [
+            CustomField(401, "Email Address", "emailAddress", "email", unique=True, not_null=True),
+            CustomField(402, "First Name", "string", "first"),
+            CustomField(403, "Last Name", "string", "last"),
+            CustomField(404, "Webinar Date", "date", "date"),
+            CustomField(405, "Attended", "boolean", "bool"),
+            CustomField(406, "Questions Asked", "number", "guests"),
+        ],
+    ),
 ]
 
 VALUE_POOLS: dict[str, list[str]] = {
-    "webinar": ["Data Cloud Deep Dive", "Eloqua Tips & Tricks", "Sécurité des données 101", "Analytics für Einsteiger"],
+    "webinar": [
+        "Data Cloud Deep Dive",
+        "Eloqua Tips & Tricks",
+        "Sécurité des données 101",
+        "Analytics für Einsteiger",
+    ],
     "product": PRODUCTS,
     "memo": ["VIP", "初参加", "要フォロー", "Speaker", "Press"],
     "currency": ["USD", "EUR", "JPY", "PLN", "BRL", "DKK"],
-    "address": ["12 Rue de la Paix, 75002 Paris", "Hauptstraße 5, 80331 München", "ul. Piotrkowska 10, 90-001 Łódź",
-                "Strøget 1, 1050 København", "1-1 Marunouchi, 東京"],
-    "subject": ["Login fails after SSO change", "Export stuck in 'pending'", "Rechnung fehlt", "Problème d'import CSV",
-                "Webhook timeouts", "ログインできません"],
+    "address": [
+        "12 Rue de la Paix, 75002 Paris",
+        "Hauptstraße 5, 80331 München",
+        "ul. Piotrkowska 10, 90-001 Łódź",
+        "Strøget 1, 1050 København",
+        "1-1 Marunouchi, 東京",
+    ],
+    "subject": [
+        "Login fails after SSO change",
+        "Export stuck in 'pending'",
+        "Rechnung fehlt",
+        "Problème d'import CSV",
+        "Webhook timeouts",
+        "ログインできません",
+    ],
     "priority": ["Low", "Medium", "High", "Urgent"],
     "category": ["Биллинг", "Техническая поддержка", "Интеграции", "Другое"],
-    "session": ["Keynote", "Roadmap 2027", "Hands-on Lab: Bulk API", "Painel: Marketing na América Latina"],
+    "session": [
+        "Keynote",
+        "Roadmap 2027",
+        "Hands-on Lab: Bulk API",
+        "Painel: Marketing na América Latina",
+    ],
     "diet": ["Vegetarisch", "Vegan", "Glutenfrei", "Halal", "Keine"],
 }
 
 
-def custom_value(cf: CustomField, contact: Json | None, email: str, record_no: int, parent: int,
-                 created: datetime) -> str | None:
+def custom_value(
+    cf: CustomField,
+    contact: Json | None,
+    email: str,
+    record_no: int,
+    parent: int,
+    created: datetime,
+) -> str | None:
     kind = cf.kind
     if kind == "email":
         return email
@@ -1147,18 +1583,33 @@ def custom_value(cf: CustomField, contact: Json | None, email: str, record_no: i
     return rng.choice(VALUE_POOLS[kind])
 
 
-def container_object(prefix: str, parent_id: int, name: str, fields: list[CustomField],
-                     created: datetime, statement_entity: str) -> Json:
+def container_object(
+    prefix: str,
+    parent_id: int,
+    name: str,
+    fields: list[CustomField],
+    created: datetime,
+    statement_entity: str,
+) -> Json:
     field_items = []
     for cf in fields:
-        spec = FieldSpec(cf.name, cf.name, cf.data_type, not_null=cf.not_null, unique=cf.unique, custom=True)
-        item = field_item(spec, f"{{{{{statement_entity}[{parent_id}].Field[{cf.fid}]}}}}",
-                          f"/{prefix}/{parent_id}/fields/{cf.fid}", created=later(created, created + timedelta(days=30)))
+        spec = FieldSpec(
+            cf.name, cf.name, cf.data_type, not_null=cf.not_null, unique=cf.unique, custom=True
+        )
+        item = field_item(
+            spec,
+            f"{{{{{statement_entity}[{parent_id}].Field[{cf.fid}]}}}}",
+            f"/{prefix}/{parent_id}/fields/{cf.fid}",
+            created=later(created, created + timedelta(days=30)),
+        )
         item["internalName"] = _cdo_internal_name(cf.name)
         field_items.append(item)
     by_kind = {cf.kind: cf.fid for cf in fields}
     unique_fid = next(cf.fid for cf in fields if cf.unique)
-    display_fid = next((cf.fid for cf in fields if cf.kind not in ("email", "regid", "order", "ticket")), unique_fid)
+    display_fid = next(
+        (cf.fid for cf in fields if cf.kind not in ("email", "regid", "order", "ticket")),
+        unique_fid,
+    )
     obj: Json = {
         "name": name,
         "uri": f"/{prefix}/{parent_id}",
@@ -1177,9 +1628,15 @@ def _cdo_internal_name(display: str) -> str:
     return f"{cleaned}1"
 
 
-def container_records(parent_id: int, fields: list[CustomField], contacts: list[Json], n: int,
-                      unique_per_contact: bool, ext_prefix: str) -> list[Json]:
-    records = []
+def container_records(
+    parent_id: int,
+    fields: list[CustomField],
+    contacts: list[Json],
+    n: int,
+    unique_per_contact: bool,
+    ext_prefix: str,
+) -> list[Json]:
+    records: list[Json] = []
     linked_pool = rng.sample(contacts, k=len(contacts))
     used_emails: set[str] = set()
     for record_no in range(1, n + 1):
@@ -1199,17 +1656,21 @@ def container_records(parent_id: int, fields: list[CustomField], contacts: list[
         values = {}
         for cf in fields:
             value = custom_value(cf, contact, email, record_no, parent_id, created)
-            if value is None or (not cf.not_null and cf.kind not in ("email",) and rng.random() < 0.05):
+            if value is None or (
+                not cf.not_null and cf.kind not in ("email",) and rng.random() < 0.05
+            ):
                 continue  # empty values are omitted
             values[str(cf.fid)] = value
-        records.append({
-            "id": len(records) + 1,
-            "externalId": f"{ext_prefix}-{record_no:05d}" if rng.random() < 0.7 else None,
-            "contactId": contact["id"] if contact else None,
-            "createdAt": ts(created),
-            "updatedAt": ts(updated),
-            "fields": values,
-        })
+        records.append(
+            {
+                "id": len(records) + 1,
+                "externalId": f"{ext_prefix}-{record_no:05d}" if rng.random() < 0.7 else None,
+                "contactId": contact["id"] if contact else None,
+                "createdAt": ts(created),
+                "updatedAt": ts(updated),
+                "fields": values,
+            }
+        )
     return records
 
 
@@ -1217,8 +1678,12 @@ def make_custom_objects(contacts: list[Json]) -> tuple[list[Json], dict[int, lis
     objects, records = [], {}
     for parent_id, name, fields in CDO_DEFS:
         created = rand_dt(utc(2023, 3, 1), utc(2024, 12, 31))
-        objects.append(container_object("customObjects", parent_id, name, fields, created, "CustomObject"))
-        records[parent_id] = container_records(parent_id, fields, contacts, rng.randint(40, 80), False, f"CDO{parent_id}")
+        objects.append(
+            container_object("customObjects", parent_id, name, fields, created, "CustomObject")
+        )
+        records[parent_id] = container_records(
+            parent_id, fields, contacts, rng.randint(40, 80), False, f"CDO{parent_id}"
+        )
     return objects, records
 
 
@@ -1227,14 +1692,18 @@ def make_events(contacts: list[Json]) -> tuple[list[Json], dict[int, list[Json]]
     for parent_id, name, fields in EVENT_DEFS:
         created = rand_dt(utc(2025, 1, 1), utc(2026, 3, 31))
         objects.append(container_object("events", parent_id, name, fields, created, "Event"))
-        records[parent_id] = container_records(parent_id, fields, contacts, rng.randint(45, 65), True, f"EVT{parent_id}")
+        records[parent_id] = container_records(
+            parent_id, fields, contacts, rng.randint(45, 65), True, f"EVT{parent_id}"
+        )
     return objects, records
 
 
 # --------------------------------------------------------------------------- #
 # 7. containers (lists, segments, filters, email groups, scoring models)
 # --------------------------------------------------------------------------- #
-def container(uri: str, statement: str, name: str, members: Iterable[int], executed: bool = False) -> Json:
+def container(
+    uri: str, statement: str, name: str, members: Iterable[int], executed: bool = False
+) -> Json:
     ids = sorted(set(members))
     created = rand_dt(utc(2023, 1, 1), utc(2026, 6, 30))
     item: Json = {"name": name, "count": len(ids), "statement": statement, "uri": uri}
@@ -1251,45 +1720,83 @@ def sample_ids(records: list[Json], fraction: float) -> list[int]:
 
 def make_contact_lists(contacts: list[Json]) -> list[Json]:
     specs = [
-        (12, "Newsletter Subscribers 2025", [c["id"] for c in contacts if c["isSubscribed"] and rng.random() < 0.6]),
+        (
+            12,
+            "Newsletter Subscribers 2025",
+            [c["id"] for c in contacts if c["isSubscribed"] and rng.random() < 0.6],
+        ),
         (15, "Webinar Attendees – Data Cloud", sample_ids(contacts, 0.15)),
         (23, "Événements 2025 – Liste VIP", sample_ids(contacts, 0.05)),
         (31, "Imported Trade Show Leads (München)", sample_ids(contacts, 0.2)),
         (47, "Do Not Call", sample_ids(contacts, 0.03)),
         (58, "Empty Test List", []),
     ]
-    return [container(f"/contacts/lists/{i}", f"{{{{ContactList[{i}]}}}}", n, m) for i, n, m in specs]
+    return [
+        container(f"/contacts/lists/{i}", f"{{{{ContactList[{i}]}}}}", n, m) for i, n, m in specs
+    ]
 
 
 def make_contact_filters(contacts: list[Json]) -> list[Json]:
-    def where(pred) -> list[int]:
+    def where(pred: Callable[[Json], bool]) -> list[int]:
         return [c["id"] for c in contacts if pred(c)]
 
     specs = [
         (201, "Contacts in Germany", where(lambda c: c["fields"].get("C_Country") == "Germany")),
-        (202, "Executives (Job Role)", where(lambda c: c["fields"].get("C_Job_Role1") == "Executive")),
+        (
+            202,
+            "Executives (Job Role)",
+            where(lambda c: c["fields"].get("C_Job_Role1") == "Executive"),
+        ),
         (203, "Created in 2025", where(lambda c: c["createdAt"].startswith("2025-"))),
     ]
-    return [container(f"/contacts/filters/{i}", f"{{{{ContactFilter[{i}]}}}}", n, m, executed=True) for i, n, m in specs]
+    return [
+        container(f"/contacts/filters/{i}", f"{{{{ContactFilter[{i}]}}}}", n, m, executed=True)
+        for i, n, m in specs
+    ]
 
 
 def make_contact_segments(lists: list[Json], filters: list[Json]) -> list[Json]:
     by_uri = {item["uri"]: set(item["_members"]) for item in lists + filters}
     specs = [
         (3, "EMEA Nurture Segment", by_uri["/contacts/lists/31"] | by_uri["/contacts/filters/201"]),
-        (7, "Executives minus Do-Not-Call", by_uri["/contacts/filters/202"] - by_uri["/contacts/lists/47"]),
-        (9, "2025 Newsletter Cohort", by_uri["/contacts/filters/203"] & by_uri["/contacts/lists/12"]),
+        (
+            7,
+            "Executives minus Do-Not-Call",
+            by_uri["/contacts/filters/202"] - by_uri["/contacts/lists/47"],
+        ),
+        (
+            9,
+            "2025 Newsletter Cohort",
+            by_uri["/contacts/filters/203"] & by_uri["/contacts/lists/12"],
+        ),
     ]
-    return [container(f"/contacts/segments/{i}", f"{{{{ContactSegment[{i}]}}}}", n, m, executed=True) for i, n, m in specs]
+    return [
+        container(f"/contacts/segments/{i}", f"{{{{ContactSegment[{i}]}}}}", n, m, executed=True)
+        for i, n, m in specs
+    ]
 
 
 def make_account_lists(accounts: list[Json]) -> list[Json]:
     specs = [
-        (301, "Key Accounts", [a["id"] for a in accounts if a["fields"]["M_Key_Account1"] == "true"]),
-        (302, "EMEA Target Accounts", [a["id"] for a in accounts if a["_place"].region == "EMEA" and rng.random() < 0.7]),
-        (303, "Partner-Liste Q3", [a["id"] for a in accounts if a["fields"]["M_Account_Type1"] == "Partner"]),
+        (
+            301,
+            "Key Accounts",
+            [a["id"] for a in accounts if a["fields"]["M_Key_Account1"] == "true"],
+        ),
+        (
+            302,
+            "EMEA Target Accounts",
+            [a["id"] for a in accounts if a["_place"].region == "EMEA" and rng.random() < 0.7],
+        ),
+        (
+            303,
+            "Partner-Liste Q3",
+            [a["id"] for a in accounts if a["fields"]["M_Account_Type1"] == "Partner"],
+        ),
     ]
-    return [container(f"/accounts/lists/{i}", f"{{{{AccountList[{i}]}}}}", n, m) for i, n, m in specs]
+    return [
+        container(f"/accounts/lists/{i}", f"{{{{AccountList[{i}]}}}}", n, m) for i, n, m in specs
+    ]
 
 
 def make_email_groups(contacts: list[Json]) -> list[Json]:
@@ -1304,7 +1811,11 @@ def make_email_groups(contacts: list[Json]) -> list[Json]:
     for gid, name, fraction in specs:
         members = sorted(c["id"] for c in subscribed if rng.random() < fraction)
         created = rand_dt(utc(2022, 1, 1), utc(2025, 6, 30))
-        item: Json = {"name": name, "statement": f"{{{{EmailGroup[{gid}]}}}}", "uri": f"/emailGroups/{gid}"}
+        item: Json = {
+            "name": name,
+            "statement": f"{{{{EmailGroup[{gid}]}}}}",
+            "uri": f"/emailGroups/{gid}",
+        }
         item |= audit(created, later(created, utc(2026, 10, 1)))
         item["_members"] = members
         groups.append(item)
@@ -1313,8 +1824,10 @@ def make_email_groups(contacts: list[Json]) -> list[Json]:
 
 def make_scoring_models(contacts: list[Json]) -> list[Json]:
     models = []
-    for model_id, name, status, coverage in ((1, "Default Lead Scoring Model", "Active", 1.0),
-                                             (2, "Enterprise Model 2026 – Entwurf", "Draft", 0.0)):
+    for model_id, name, status, coverage in (
+        (1, "Default Lead Scoring Model", "Active", 1.0),
+        (2, "Enterprise Model 2026 – Entwurf", "Draft", 0.0),
+    ):
         created = rand_dt(utc(2023, 1, 1), utc(2026, 4, 30))
         who = rng.choice(USERS[:3])
         scores = {}
@@ -1322,23 +1835,41 @@ def make_scoring_models(contacts: list[Json]) -> list[Json]:
             if rng.random() < coverage:
                 profile, engagement = rng.randint(0, 100), rng.randint(0, 100)
                 rating = f"{'DCBA'[min(profile // 25, 3)]}{4 - min(engagement // 25, 3)}"
-                scores[str(c["id"])] = {"Rating": rating, "ProfileScore": str(profile), "EngagementScore": str(engagement)}
-        models.append({
-            "name": name,
-            "status": status,
-            "id": model_id,
-            "fields": [
-                {"name": "Rating", "statement": f"{{{{Contact.LeadScore.Model[{model_id}].Rating}}}}", "dataType": "string"},
-                {"name": "ProfileScore", "statement": f"{{{{Contact.LeadScore.Model[{model_id}].ProfileScore}}}}", "dataType": "number"},
-                {"name": "EngagementScore", "statement": f"{{{{Contact.LeadScore.Model[{model_id}].EngagementScore}}}}", "dataType": "number"},
-            ],
-            "uri": f"/contacts/scoring/models/{model_id}",
-            "createdBy": who,
-            "updatedBy": who,
-            "createdAt": ts(created),
-            "updatedAt": ts(later(created, utc(2026, 10, 31))),
-            "_scores": scores,
-        })
+                scores[str(c["id"])] = {
+                    "Rating": rating,
+                    "ProfileScore": str(profile),
+                    "EngagementScore": str(engagement),
+                }
+        models.append(
+            {
+                "name": name,
+                "status": status,
+                "id": model_id,
+                "fields": [
+                    {
+                        "name": "Rating",
+                        "statement": f"{{{{Contact.LeadScore.Model[{model_id}].Rating}}}}",
+                        "dataType": "string",
+                    },
+                    {
+                        "name": "ProfileScore",
+                        "statement": f"{{{{Contact.LeadScore.Model[{model_id}].ProfileScore}}}}",
+                        "dataType": "number",
+                    },
+                    {
+                        "name": "EngagementScore",
+                        "statement": f"{{{{Contact.LeadScore.Model[{model_id}].EngagementScore}}}}",
+                        "dataType": "number",
+                    },
+                ],
+                "uri": f"/contacts/scoring/models/{model_id}",
+                "createdBy": who,
+                "updatedBy": who,
+                "createdAt": ts(created),
+                "updatedAt": ts(later(created, utc(2026, 10, 31))),
+                "_scores": scores,
+            }
+        )
     return models
 
 
@@ -1429,13 +1960,23 @@ def write_jsonl(rel: str, rows: Iterable[Json]) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    global FIXTURES
+    parser = argparse.ArgumentParser(description="(Re)write the emulator's seed fixtures.")
+    parser.add_argument("--out", type=Path, default=FIXTURES, help="target directory")
+    FIXTURES = parser.parse_args(argv).out
     # catalogues
     write_json("contacts/fields.json", contact_fields())
     write_json("accounts/fields.json", account_fields())
     write_json("activities/fields.json", activity_fields())
-    write_json("campaignResponses/fields.json", simple_fields("CampaignResponse", "campaignResponses", CAMPAIGN_RESPONSE_FIELDS))
-    write_json("opportunities/fields.json", simple_fields("Opportunity", "opportunities", OPPORTUNITY_FIELDS))
+    write_json(
+        "campaignResponses/fields.json",
+        simple_fields("CampaignResponse", "campaignResponses", CAMPAIGN_RESPONSE_FIELDS),
+    )
+    write_json(
+        "opportunities/fields.json",
+        simple_fields("Opportunity", "opportunities", OPPORTUNITY_FIELDS),
+    )
     write_json("campaigns/fields.json", campaign_fields())
 
     # records

@@ -92,7 +92,9 @@ def client_factory(
 ) -> Iterator[Callable[..., TestClient]]:
     clients: list[TestClient] = []
 
-    def make(settings: Settings | None = None, *, validate: bool = True, **kwargs: Any) -> TestClient:
+    def make(
+        settings: Settings | None = None, *, validate: bool = True, **kwargs: Any
+    ) -> TestClient:
         app = create_app(settings or Settings(db=":memory:"), clock=clock)
         client = TestClient(app, **kwargs)
         if validate:

@@ -20,22 +20,43 @@ from emulator.store.pages import Page
 from emulator.types import Principal
 
 ACTIVITY_TYPES = (
-    "EmailOpen", "EmailClickthrough", "EmailSend", "Subscribe", "Unsubscribe", "Bounceback",
-    "WebVisit", "PageView", "FormSubmit", "SmsSend", "SmsReply", "SmsClickthrough",
+    "EmailOpen",
+    "EmailClickthrough",
+    "EmailSend",
+    "Subscribe",
+    "Unsubscribe",
+    "Bounceback",
+    "WebVisit",
+    "PageView",
+    "FormSubmit",
+    "SmsSend",
+    "SmsReply",
+    "SmsClickthrough",
     "ExternalActivity",
 )
 CAMPAIGN_FIELD_TYPES = ("sourceCampaign", "activity", "campaignResponse")
 
 _AUDIT = {
-    "createdAt": Kind.TIMESTAMP, "updatedAt": Kind.TIMESTAMP,
-    "createdBy": Kind.TEXT, "updatedBy": Kind.TEXT,
+    "createdAt": Kind.TIMESTAMP,
+    "updatedAt": Kind.TIMESTAMP,
+    "createdBy": Kind.TEXT,
+    "updatedBy": Kind.TEXT,
 }
-FIELD_LISTING = Listing({
-    "id": Kind.NUMBER, "name": Kind.TEXT, "internalName": Kind.TEXT, "dataType": Kind.TEXT,
-    "statement": Kind.TEXT, "uri": Kind.TEXT, "defaultValue": Kind.TEXT,
-    "hasReadOnlyConstraint": Kind.BOOLEAN, "hasNotNullConstraint": Kind.BOOLEAN,
-    "hasUniquenessConstraint": Kind.BOOLEAN, **_AUDIT,
-})
+FIELD_LISTING = Listing(
+    {
+        "id": Kind.NUMBER,
+        "name": Kind.TEXT,
+        "internalName": Kind.TEXT,
+        "dataType": Kind.TEXT,
+        "statement": Kind.TEXT,
+        "uri": Kind.TEXT,
+        "defaultValue": Kind.TEXT,
+        "hasReadOnlyConstraint": Kind.BOOLEAN,
+        "hasNotNullConstraint": Kind.BOOLEAN,
+        "hasUniquenessConstraint": Kind.BOOLEAN,
+        **_AUDIT,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -59,29 +80,40 @@ class ContainerFamily:
 FIELD_FAMILIES = (
     FieldFamily("contacts", "/contacts/fields"),
     FieldFamily("accounts", "/accounts/fields"),
-    FieldFamily("activities", "/activities/fields", tag_param="activityType",
-                tag_values=ACTIVITY_TYPES),
+    FieldFamily(
+        "activities", "/activities/fields", tag_param="activityType", tag_values=ACTIVITY_TYPES
+    ),
     FieldFamily("customObjects", "/customObjects/{parentId}/fields", parent="customObjects"),
     FieldFamily("events", "/events/{parentId}/fields", parent="events"),
     FieldFamily("campaignResponses", "/campaignResponses/fields"),
     FieldFamily("opportunities", "/opportunities/fields"),
-    FieldFamily("campaigns", "/campaigns/fields", tag_param="type", tag_values=CAMPAIGN_FIELD_TYPES),
+    FieldFamily(
+        "campaigns", "/campaigns/fields", tag_param="type", tag_values=CAMPAIGN_FIELD_TYPES
+    ),
 )
 
 _NAMED = {"id": Kind.NUMBER, "name": Kind.TEXT, "uri": Kind.TEXT, **_AUDIT}
 _MEMBERSHIP = {**_NAMED, "statement": Kind.TEXT, "count": Kind.NUMBER}
 CONTAINER_FAMILIES = (
     ContainerFamily("contactLists", "/contacts/lists", Listing(_MEMBERSHIP)),
-    ContainerFamily("contactSegments", "/contacts/segments",
-                    Listing({**_MEMBERSHIP, "executedAt": Kind.TIMESTAMP})),
-    ContainerFamily("contactFilters", "/contacts/filters",
-                    Listing({**_MEMBERSHIP, "executedAt": Kind.TIMESTAMP})),
-    ContainerFamily("scoringModels", "/contacts/scoring/models",
-                    Listing({**_NAMED, "status": Kind.TEXT})),
+    ContainerFamily(
+        "contactSegments",
+        "/contacts/segments",
+        Listing({**_MEMBERSHIP, "executedAt": Kind.TIMESTAMP}),
+    ),
+    ContainerFamily(
+        "contactFilters",
+        "/contacts/filters",
+        Listing({**_MEMBERSHIP, "executedAt": Kind.TIMESTAMP}),
+    ),
+    ContainerFamily(
+        "scoringModels", "/contacts/scoring/models", Listing({**_NAMED, "status": Kind.TEXT})
+    ),
     ContainerFamily("accountLists", "/accounts/lists", Listing(_MEMBERSHIP)),
     ContainerFamily("emailGroups", "/emailGroups", Listing({**_NAMED, "statement": Kind.TEXT})),
-    ContainerFamily("customObjects", "/customObjects",
-                    Listing({**_NAMED, "description": Kind.TEXT})),
+    ContainerFamily(
+        "customObjects", "/customObjects", Listing({**_NAMED, "description": Kind.TEXT})
+    ),
     ContainerFamily("events", "/events", Listing({**_NAMED, "description": Kind.TEXT})),
 )
 FIELDS_BY_FAMILY = {f.family: f for f in FIELD_FAMILIES}
@@ -106,7 +138,9 @@ def list_fields(
     if failures:
         raise ValidationFailed(failures)
     _require_parent(db, principal, spec, parent_id)
-    return rows.page_fields(db, principal.site_id, family, parent_id, FIELD_LISTING, query, tag), query
+    return rows.page_fields(
+        db, principal.site_id, family, parent_id, FIELD_LISTING, query, tag
+    ), query
 
 
 def get_field(
@@ -121,7 +155,10 @@ def get_field(
 
 
 def list_containers(
-    db: sqlite_utils.Database, principal: Principal, family: str, params: Mapping[str, str],
+    db: sqlite_utils.Database,
+    principal: Principal,
+    family: str,
+    params: Mapping[str, str],
     limit_max: int,
 ) -> tuple[Page, ListQuery]:
     spec = CONTAINERS_BY_FAMILY[family]
@@ -152,7 +189,11 @@ def _tag(spec: FieldFamily, params: Mapping[str, str], failures: list[Failure]) 
     folded = {v.lower(): v for v in spec.tag_values}
     value = folded.get(raw.strip().lower())
     if value is None:
-        failures.append(Failure(
-            spec.tag_param, constraints.ENUM_VALUE.format(values=", ".join(spec.tag_values)), raw
-        ))
+        failures.append(
+            Failure(
+                spec.tag_param,
+                constraints.ENUM_VALUE.format(values=", ".join(spec.tag_values)),
+                raw,
+            )
+        )
     return value

@@ -55,9 +55,7 @@ class Directory:
         if not self.strict:
             return True
         known = self.user(site, user)
-        return known is not None and hmac.compare_digest(
-            known.password.encode(), password.encode()
-        )
+        return known is not None and hmac.compare_digest(known.password.encode(), password.encode())
 
     def client_ok(self, client_id: str, secret: str) -> bool:
         if self.clients is None:

@@ -70,8 +70,11 @@ def ensure_user(
     existing = rows.find_user(db, site_id, user)
     if existing is not None:
         return existing.principal
-    user_id = rows.insert_user(db, site_id, {**default_profile(site_name, user), **profile,
-                                             "username": user, "createdAt": created})
+    user_id = rows.insert_user(
+        db,
+        site_id,
+        {**default_profile(site_name, user), **profile, "username": user, "createdAt": created},
+    )
     return Principal(site_id, site_name, user_id, user)
 
 
@@ -90,7 +93,9 @@ def default_profile(site: str, user: str) -> dict[str, str]:
     }
 
 
-def principal_for_token(db: sqlite_utils.Database, token: str, now: float) -> tuple[Principal, float]:
+def principal_for_token(
+    db: sqlite_utils.Database, token: str, now: float
+) -> tuple[Principal, float]:
     """The principal behind an access token, and when the token expires."""
     found = rows.find_token(db, token, "access")
     if found is None:

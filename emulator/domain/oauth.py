@@ -39,8 +39,12 @@ def check_client(directory: Directory, client: Client | None) -> Client:
 
 
 def default_principal(
-    db: sqlite_utils.Database, directory: Directory, client_id: str,
-    default_site: str, default_user: str, now: float,
+    db: sqlite_utils.Database,
+    directory: Directory,
+    client_id: str,
+    default_site: str,
+    default_user: str,
+    now: float,
 ) -> Principal:
     """Who a ``client_credentials`` token, or an anonymous authorize, acts as."""
     known = directory.client(client_id)
@@ -54,25 +58,36 @@ def issue_code(
 ) -> str:
     code = identity.new_token()
     rows.insert_token(
-        db, rows.Token(code, "code", principal.user_id, client_id, redirect_uri, now + identity.CODE_TTL)
+        db,
+        rows.Token(
+            code, "code", principal.user_id, client_id, redirect_uri, now + identity.CODE_TTL
+        ),
     )
     return code
 
 
 def issue_tokens(
-    db: sqlite_utils.Database, principal: Principal, client_id: str, ttl: int, now: float,
-    *, refresh: bool = True,
+    db: sqlite_utils.Database,
+    principal: Principal,
+    client_id: str,
+    ttl: int,
+    now: float,
+    *,
+    refresh: bool = True,
 ) -> JSONObject:
     rows.purge_expired_tokens(db, now)
     access = identity.new_token()
-    rows.insert_token(db, rows.Token(access, "access", principal.user_id, client_id, None, now + ttl))
+    rows.insert_token(
+        db, rows.Token(access, "access", principal.user_id, client_id, None, now + ttl)
+    )
     body: JSONObject = {"access_token": access, "token_type": "bearer", "expires_in": ttl}
     if refresh:
         renewal = identity.new_token()
         rows.insert_token(
             db,
-            rows.Token(renewal, "refresh", principal.user_id, client_id, None,
-                       now + identity.REFRESH_TTL),
+            rows.Token(
+                renewal, "refresh", principal.user_id, client_id, None, now + identity.REFRESH_TTL
+            ),
         )
         body["refresh_token"] = renewal
     return body
@@ -92,17 +107,24 @@ def grant(
     """Run one token request; ``params`` is the form or JSON body."""
     grant_type = _required(params, "grant_type")
     if grant_type == "authorization_code":
-        principal = _redeem_code(db, client, _required(params, "code"), params.get("redirect_uri"), now)
+        principal = _redeem_code(
+            db, client, _required(params, "code"), params.get("redirect_uri"), now
+        )
     elif grant_type == "refresh_token":
         principal = _redeem_refresh(db, client, _required(params, "refresh_token"), now)
     elif grant_type == "password":
-        principal = _password(db, directory, _required(params, "username"),
-                              _required(params, "password"), now)
+        principal = _password(
+            db, directory, _required(params, "username"), _required(params, "password"), now
+        )
     elif grant_type == "client_credentials":
-        principal = default_principal(db, directory, client.client_id, default_site, default_user, now)
+        principal = default_principal(
+            db, directory, client.client_id, default_site, default_user, now
+        )
     else:
-        raise OAuthError(c.OAUTH_UNSUPPORTED_GRANT,
-                         c.OAUTH_GRANT_UNSUPPORTED.format(values=", ".join(GRANT_TYPES)))
+        raise OAuthError(
+            c.OAUTH_UNSUPPORTED_GRANT,
+            c.OAUTH_GRANT_UNSUPPORTED.format(values=", ".join(GRANT_TYPES)),
+        )
     return issue_tokens(db, principal, client.client_id, ttl, now)
 
 

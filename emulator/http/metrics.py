@@ -13,11 +13,15 @@ class Metrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
         self.requests = Counter(
-            "eloqua_emulator_requests", "HTTP requests served", ["operation", "status"],
+            "eloqua_emulator_requests",
+            "HTTP requests served",
+            ["operation", "status"],
             registry=self.registry,
         )
         self.latency = Histogram(
-            "eloqua_emulator_request_seconds", "Time to answer a request", ["operation"],
+            "eloqua_emulator_request_seconds",
+            "Time to answer a request",
+            ["operation"],
             registry=self.registry,
         )
 

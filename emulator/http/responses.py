@@ -21,7 +21,9 @@ class JSONResponse(Response):
         return orjson.dumps(content)
 
 
-def json_response(content: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+def json_response(
+    content: Any, status: int = 200, headers: dict[str, str] | None = None
+) -> Response:
     return JSONResponse(content, status_code=status, headers=headers)
 
 

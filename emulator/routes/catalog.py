@@ -45,8 +45,12 @@ async def list_fields(request: Request, family: str) -> Response:
     principal = await require_principal(request)
     state = state_of(request)
     page, query = await state.db.read(
-        catalog.list_fields, principal, family, request.query_params,
-        state.settings.list_limit_max, request.path_params.get("parentId", 0),
+        catalog.list_fields,
+        principal,
+        family,
+        request.query_params,
+        state.settings.list_limit_max,
+        request.path_params.get("parentId", 0),
     )
     return page_response(page, query)
 
@@ -54,7 +58,10 @@ async def list_fields(request: Request, family: str) -> Response:
 async def get_field(request: Request, family: str) -> Response:
     principal = await require_principal(request)
     item = await state_of(request).db.read(
-        catalog.get_field, principal, family, request.path_params["id"],
+        catalog.get_field,
+        principal,
+        family,
+        request.path_params["id"],
         request.path_params.get("parentId", 0),
     )
     return raw_json(item)
@@ -64,7 +71,10 @@ async def list_containers(request: Request, family: str) -> Response:
     principal = await require_principal(request)
     state = state_of(request)
     page, query = await state.db.read(
-        catalog.list_containers, principal, family, request.query_params,
+        catalog.list_containers,
+        principal,
+        family,
+        request.query_params,
         state.settings.list_limit_max,
     )
     return page_response(page, query)
@@ -87,17 +97,33 @@ def routes() -> list[Route]:
     for spec in catalog.CONTAINER_FAMILIES:
         list_name, get_name = CONTAINER_OPERATIONS[spec.family]
         result += [
-            Route(_path(spec.path), partial(list_containers, family=spec.family),
-                  methods=["GET"], name=list_name),
-            Route(_path(spec.path) + "/{id:int}", partial(get_container, family=spec.family),
-                  methods=["GET"], name=get_name),
+            Route(
+                _path(spec.path),
+                partial(list_containers, family=spec.family),
+                methods=["GET"],
+                name=list_name,
+            ),
+            Route(
+                _path(spec.path) + "/{id:int}",
+                partial(get_container, family=spec.family),
+                methods=["GET"],
+                name=get_name,
+            ),
         ]
     for field_spec in catalog.FIELD_FAMILIES:
         list_name, get_name = FIELD_OPERATIONS[field_spec.family]
         result += [
-            Route(_path(field_spec.path), partial(list_fields, family=field_spec.family),
-                  methods=["GET"], name=list_name),
-            Route(_path(field_spec.path) + "/{id:int}", partial(get_field, family=field_spec.family),
-                  methods=["GET"], name=get_name),
+            Route(
+                _path(field_spec.path),
+                partial(list_fields, family=field_spec.family),
+                methods=["GET"],
+                name=list_name,
+            ),
+            Route(
+                _path(field_spec.path) + "/{id:int}",
+                partial(get_field, family=field_spec.family),
+                methods=["GET"],
+                name=get_name,
+            ),
         ]
     return result

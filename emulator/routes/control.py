@@ -22,8 +22,9 @@ async def get_health(request: Request) -> Response:
     if not state.ready or state.store is None:
         return json_response({"status": "starting", "version": __version__}, 503)
     summary = await state.store.read(control.summary)
-    return json_response({"status": "ready", "version": __version__,
-                          "store": state.settings.db, **summary})
+    return json_response(
+        {"status": "ready", "version": __version__, "store": state.settings.db, **summary}
+    )
 
 
 async def reset(request: Request) -> Response:

@@ -41,8 +41,13 @@ async def issue_token(request: Request) -> Response:
     client = oauth.check_client(state.directory, bodies.oauth_client(request, params))
     settings = state.settings
     body = await state.db.write(
-        oauth.grant, state.directory, client, params, ttl=settings.token_ttl,
-        default_site=settings.default_site, default_user=settings.default_user,
+        oauth.grant,
+        state.directory,
+        client,
+        params,
+        ttl=settings.token_ttl,
+        default_site=settings.default_site,
+        default_user=settings.default_user,
         now=state.clock(),
     )
     return json_response(body, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
@@ -57,28 +62,41 @@ async def authorize(request: Request) -> Response:
     for name, value in (("client_id", client_id), ("redirect_uri", redirect_uri)):
         if not value:
             raise OAuthError(c.OAUTH_INVALID_REQUEST, c.OAUTH_PARAMETER_MISSING.format(name=name))
-    assert client_id is not None and redirect_uri is not None
+    assert client_id is not None
+    assert redirect_uri is not None
     if state.directory.clients is not None and state.directory.client(client_id) is None:
         raise OAuthError(c.OAUTH_INVALID_CLIENT, c.OAUTH_CLIENT_REFUSED)
     reply = {"state": params["state"]} if "state" in params else {}
     response_type = params.get("response_type")
     if response_type not in ("code", "token"):
-        return _redirect(redirect_uri, {"error": c.OAUTH_UNSUPPORTED_RESPONSE,
-                                        "error_description": c.OAUTH_RESPONSE_TYPE, **reply})
+        return _redirect(
+            redirect_uri,
+            {
+                "error": c.OAUTH_UNSUPPORTED_RESPONSE,
+                "error_description": c.OAUTH_RESPONSE_TYPE,
+                **reply,
+            },
+        )
     header = request.headers.get("authorization")
     now = state.clock()
     if header:
         try:
             principal = await auth.authenticate(header, request)
         except Unauthorized:
-            return _redirect(redirect_uri, {"error": c.OAUTH_ACCESS_DENIED,
-                                            "error_description": c.AUTH_REFUSED, **reply})
+            return _redirect(
+                redirect_uri,
+                {"error": c.OAUTH_ACCESS_DENIED, "error_description": c.AUTH_REFUSED, **reply},
+            )
     elif state.directory.strict:
         raise Unauthorized.on("Authorization", c.AUTH_MISSING, has_value=False)
     else:
         principal = await state.db.write(
-            oauth.default_principal, state.directory, client_id,
-            state.settings.default_site, state.settings.default_user, now,
+            oauth.default_principal,
+            state.directory,
+            client_id,
+            state.settings.default_site,
+            state.settings.default_user,
+            now,
         )
     if response_type == "code":
         code = await state.db.write(oauth.issue_code, principal, client_id, redirect_uri, now)

@@ -39,28 +39,40 @@ class Store:
         self._lock = threading.Lock()
 
     async def write(
-        self, fn: Callable[Concatenate[sqlite_utils.Database, P], T], *args: P.args, **kwargs: P.kwargs
+        self,
+        fn: Callable[Concatenate[sqlite_utils.Database, P], T],
+        *args: P.args,
+        **kwargs: P.kwargs,
     ) -> T:
         return await anyio.to_thread.run_sync(
             lambda: self.write_sync(fn, *args, **kwargs), limiter=self._write_limiter
         )
 
     async def read(
-        self, fn: Callable[Concatenate[sqlite_utils.Database, P], T], *args: P.args, **kwargs: P.kwargs
+        self,
+        fn: Callable[Concatenate[sqlite_utils.Database, P], T],
+        *args: P.args,
+        **kwargs: P.kwargs,
     ) -> T:
         return await anyio.to_thread.run_sync(
             lambda: self.read_sync(fn, *args, **kwargs), limiter=self._read_limiter
         )
 
     def write_sync(
-        self, fn: Callable[Concatenate[sqlite_utils.Database, P], T], *args: P.args, **kwargs: P.kwargs
+        self,
+        fn: Callable[Concatenate[sqlite_utils.Database, P], T],
+        *args: P.args,
+        **kwargs: P.kwargs,
     ) -> T:
         """For start-up and tests, outside the event loop."""
         with self.writer.atomic():
             return fn(self.writer, *args, **kwargs)
 
     def read_sync(
-        self, fn: Callable[Concatenate[sqlite_utils.Database, P], T], *args: P.args, **kwargs: P.kwargs
+        self,
+        fn: Callable[Concatenate[sqlite_utils.Database, P], T],
+        *args: P.args,
+        **kwargs: P.kwargs,
     ) -> T:
         db = self._reader()
         with db.atomic():

@@ -32,8 +32,17 @@ def insert_fields(
         "INSERT INTO fields (site_id, family, parent_id, id, internal_name, statement, "
         "data_type, tags, item) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
-            (site_id, family, parent_id, id_, item.get("internalName"), item["statement"],
-             item.get("dataType"), _json(tags), _json(item))
+            (
+                site_id,
+                family,
+                parent_id,
+                id_,
+                item.get("internalName"),
+                item["statement"],
+                item.get("dataType"),
+                _json(tags),
+                _json(item),
+            )
             for id_, item, tags in rows
         ),
     )
@@ -103,7 +112,10 @@ def page_containers(
     if family in COUNTED:
         columns["count"] = _COUNT
     source = Source(
-        "containers", _container_item(family), "site_id = ? AND family = ?", [site_id, family],
+        "containers",
+        _container_item(family),
+        "site_id = ? AND family = ?",
+        [site_id, family],
         columns,
     )
     return select_page(db, source, listing, query)

@@ -53,9 +53,7 @@ def insert_site(db: sqlite_utils.Database, name: str, created_at: str) -> int:
 
 def ensure_template_site(db: sqlite_utils.Database, created_at: str) -> None:
     """Site 0 holds the fixtures; it is never a caller's site."""
-    db.execute(
-        "INSERT OR IGNORE INTO sites (id, name, created_at) VALUES (0, '', ?)", [created_at]
-    )
+    db.execute("INSERT OR IGNORE INTO sites (id, name, created_at) VALUES (0, '', ?)", [created_at])
 
 
 def find_user(db: sqlite_utils.Database, site_id: int, username: str) -> User | None:
@@ -97,8 +95,14 @@ def insert_token(db: sqlite_utils.Database, token: Token) -> None:
     db.execute(
         "INSERT INTO tokens (token, kind, user_id, client_id, redirect_uri, expires_at) "
         "VALUES (?, ?, ?, ?, ?, ?)",
-        [token.token, token.kind, token.user_id, token.client_id, token.redirect_uri,
-         token.expires_at],
+        [
+            token.token,
+            token.kind,
+            token.user_id,
+            token.client_id,
+            token.redirect_uri,
+            token.expires_at,
+        ],
     )
 
 

@@ -61,7 +61,9 @@ def select_page(
     items = [row[0] for row in rows[: query.limit]]
     if query.total_results:
         total = int(
-            db.execute(f"SELECT count(*) FROM {source.table} WHERE {where_sql}", params).fetchone()[0]
+            db.execute(f"SELECT count(*) FROM {source.table} WHERE {where_sql}", params).fetchone()[
+                0
+            ]
         )
         return Page(items, total, query.offset + len(items) < total)
     return Page(items, None, len(rows) > query.limit)

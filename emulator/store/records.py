@@ -15,13 +15,40 @@ from emulator.types import JSONObject
 BATCH = 1000
 
 _COLUMNS: dict[str, tuple[str, ...]] = {
-    "contacts": ("id", "created_at", "updated_at", "account_id", "is_subscribed", "is_bounced",
-                 "email_format", "fields"),
+    "contacts": (
+        "id",
+        "created_at",
+        "updated_at",
+        "account_id",
+        "is_subscribed",
+        "is_bounced",
+        "email_format",
+        "fields",
+    ),
     "accounts": ("id", "created_at", "updated_at", "fields"),
-    "object_records": ("family", "parent_id", "id", "external_id", "contact_id", "created_at",
-                       "updated_at", "fields"),
-    "activities": ("id", "type", "created_at", "contact_id", "visitor_id", "external_id",
-                   "asset_type", "asset_name", "asset_id", "campaign_id", "fields"),
+    "object_records": (
+        "family",
+        "parent_id",
+        "id",
+        "external_id",
+        "contact_id",
+        "created_at",
+        "updated_at",
+        "fields",
+    ),
+    "activities": (
+        "id",
+        "type",
+        "created_at",
+        "contact_id",
+        "visitor_id",
+        "external_id",
+        "asset_type",
+        "asset_name",
+        "asset_id",
+        "campaign_id",
+        "fields",
+    ),
     "campaign_responses": ("id", "created_at", "campaign_id", "contact_id", "fields"),
 }
 
@@ -42,10 +69,19 @@ def insert_rows(
     return count
 
 
+# What a row that leaves a column out gets (the schema's defaults, applied before binding).
+_DEFAULTS: dict[str, Any] = {"is_subscribed": True, "is_bounced": False, "email_format": ""}
+
+
 def _values(site_id: int, columns: tuple[str, ...], row: JSONObject) -> tuple[Any, ...]:
     return (
         site_id,
-        *(orjson.dumps(row.get(c, {})).decode() if c == "fields" else row.get(c) for c in columns),
+        *(
+            orjson.dumps(row.get(c) or {}).decode()
+            if c == "fields"
+            else row.get(c, _DEFAULTS.get(c))
+            for c in columns
+        ),
     )
 
 
@@ -57,4 +93,6 @@ def _batches(rows: Iterator[tuple[Any, ...]], size: int) -> Iterator[list[tuple[
 def count(db: sqlite_utils.Database, table: str, site_id: int) -> int:
     if table not in _COLUMNS:
         raise KeyError(table)
-    return int(db.execute(f"SELECT count(*) FROM {table} WHERE site_id = ?", [site_id]).fetchone()[0])
+    return int(
+        db.execute(f"SELECT count(*) FROM {table} WHERE site_id = ?", [site_id]).fetchone()[0]
+    )

@@ -9,12 +9,28 @@ from tests.conftest import basic
 FIELDS = "/api/bulk/2.0/contacts/fields"
 
 BAD_PARAMETERS = [
-    ("limit", "0"), ("limit", "1001"), ("limit", "-1"), ("limit", "ten"), ("limit", "1.5"),
-    ("limit", ""), ("offset", "-1"), ("offset", "x"), ("offset", "1e3"),
-    ("totalResults", "yes"), ("totalResults", "0"), ("orderBy", "nope ASC"),
-    ("orderBy", "name SIDEWAYS"), ("orderBy", "name ASC DESC"), ("orderBy", ""),
-    ("q", "name"), ("q", "nope=1"), ("q", "name~x"), ("q", "createdAt<yesterday"),
-    ("q", "hasNotNullConstraint=maybe"), ("q", "createdAt=*2025*"), ("q", "name<*x"),
+    ("limit", "0"),
+    ("limit", "1001"),
+    ("limit", "-1"),
+    ("limit", "ten"),
+    ("limit", "1.5"),
+    ("limit", ""),
+    ("offset", "-1"),
+    ("offset", "x"),
+    ("offset", "1e3"),
+    ("totalResults", "yes"),
+    ("totalResults", "0"),
+    ("orderBy", "nope ASC"),
+    ("orderBy", "name SIDEWAYS"),
+    ("orderBy", "name ASC DESC"),
+    ("orderBy", ""),
+    ("q", "name"),
+    ("q", "nope=1"),
+    ("q", "name~x"),
+    ("q", "createdAt<yesterday"),
+    ("q", "hasNotNullConstraint=maybe"),
+    ("q", "createdAt=*2025*"),
+    ("q", "name<*x"),
 ]
 
 
@@ -22,9 +38,15 @@ BAD_PARAMETERS = [
 def test_each_bad_parameter_gets_400_naming_it(client, name, value) -> None:
     response = client.get(FIELDS, params={name: value}, headers=basic())
     assert response.status_code == 400
-    assert response.json() == {"failures": [
-        {"field": name, "constraint": response.json()["failures"][0]["constraint"], "value": value}
-    ]}
+    assert response.json() == {
+        "failures": [
+            {
+                "field": name,
+                "constraint": response.json()["failures"][0]["constraint"],
+                "value": value,
+            }
+        ]
+    }
 
 
 def test_all_bad_parameters_are_reported_at_once(client) -> None:
@@ -108,11 +130,15 @@ def test_q_compares_timestamps_and_combines_terms(client) -> None:
     assert both["count"] > 0
     assert all(i["dataType"] == "string" and i["createdAt"] > "2000" for i in both["items"])
     standard = client.get(FIELDS, params={"q": "createdAt<1901-01-01"}, headers=basic()).json()
-    assert standard["count"] + recent["count"] == client.get(FIELDS, headers=basic()).json()["count"]
+    assert (
+        standard["count"] + recent["count"] == client.get(FIELDS, headers=basic()).json()["count"]
+    )
 
 
 def test_q_on_booleans_and_not_equal(client) -> None:
-    unique = client.get(FIELDS, params={"q": "hasUniquenessConstraint=true"}, headers=basic()).json()
+    unique = client.get(
+        FIELDS, params={"q": "hasUniquenessConstraint=true"}, headers=basic()
+    ).json()
     assert [i["internalName"] for i in unique["items"]] == ["C_EmailAddress"]
     others = client.get(FIELDS, params={"q": "dataType!=string"}, headers=basic()).json()
     assert others["count"] > 0
@@ -121,7 +147,9 @@ def test_q_on_booleans_and_not_equal(client) -> None:
 
 def test_order_by_sorts_and_is_stable(client) -> None:
     ascending = client.get(FIELDS, params={"orderBy": "name ASC"}, headers=basic()).json()["items"]
-    descending = client.get(FIELDS, params={"orderBy": "name desc"}, headers=basic()).json()["items"]
+    descending = client.get(FIELDS, params={"orderBy": "name desc"}, headers=basic()).json()[
+        "items"
+    ]
     names = [i["name"] for i in ascending]
     assert names == sorted(names, key=str)
     assert [i["name"] for i in descending] == sorted(names, key=str, reverse=True)

@@ -13,8 +13,12 @@ def test_id_describes_site_user_and_urls_on_the_emulators_origin(client) -> None
     assert body["site"]["name"] == "Acme"
     assert isinstance(body["site"]["id"], int)
     assert body["user"] == {
-        "id": body["user"]["id"], "username": "jane.roe", "displayName": "Jane Roe",
-        "firstName": "Jane", "lastName": "Roe", "emailAddress": "jane.roe@acme.example",
+        "id": body["user"]["id"],
+        "username": "jane.roe",
+        "displayName": "Jane Roe",
+        "firstName": "Jane",
+        "lastName": "Roe",
+        "emailAddress": "jane.roe@acme.example",
     }
     base = "http://testserver"
     assert body["urls"] == {
@@ -62,7 +66,8 @@ def test_the_same_login_is_the_same_site_and_user(client) -> None:
 
 def test_bearer_tokens_discover_the_same_identity(client) -> None:
     token = client.post(
-        "/auth/oauth2/token", auth=("app", "secret"),
+        "/auth/oauth2/token",
+        auth=("app", "secret"),
         json={"grant_type": "password", "username": "Acme\\jane", "password": "pw"},
     ).json()["access_token"]
     by_token = client.get("/id", headers=bearer(token)).json()

@@ -1,0 +1,108 @@
+"""Options and fixtures of the contract suite.
+
+Without options the suite starts its own emulator on loopback. With ``--base-url`` (the
+login origin, e.g. ``https://login.eloqua.com``) and ``--auth`` it runs against a pod;
+``ELOQUA_BASE_URL`` and ``ELOQUA_AUTH`` are the environment fallbacks.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import schemathesis
+
+from contract_tests.auth import parse_auth
+from contract_tests.target import Target, serve_in_thread
+
+SPEC = Path(__file__).resolve().parent.parent / "openapi" / "eloqua-bulk-2.0.yaml"
+EMULATOR_AUTH = "basic:ContractSuite\\contract.user:any-password"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("eloqua", "Eloqua contract suite")
+    group.addoption(
+        "--base-url",
+        default=os.environ.get("ELOQUA_BASE_URL") or None,
+        help="login origin of a real pod (default: start an emulator)",
+    )
+    group.addoption(
+        "--auth",
+        default=os.environ.get("ELOQUA_AUTH") or None,
+        help="basic:Site\\User:password or bearer:TOKEN",
+    )
+    group.addoption(
+        "--allow-pod-writes",
+        action="store_true",
+        default=False,
+        help="let tests that write records run against a pod",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On a pod, skip what needs the emulator, and record writes unless allowed."""
+    if not config.getoption("--base-url"):
+        return
+    allow_writes = config.getoption("--allow-pod-writes")
+    for item in items:
+        if item.get_closest_marker("emulator_only"):
+            item.add_marker(pytest.mark.skip(reason="emulator only: checks unpublished behaviour"))
+        elif item.get_closest_marker("writes_pod_data") and not allow_writes:
+            item.add_marker(pytest.mark.skip(reason="writes records; pass --allow-pod-writes"))
+
+
+@pytest.fixture(scope="session")
+def target(request: pytest.FixtureRequest) -> Iterator[Target]:
+    base_url = request.config.getoption("--base-url")
+    auth = request.config.getoption("--auth")
+    if base_url:
+        if not auth:
+            raise pytest.UsageError("--base-url needs --auth (or ELOQUA_AUTH)")
+        yield Target(base_url.rstrip("/"), parse_auth(auth), "pod")
+        return
+    with serve_in_thread() as url:
+        yield Target(url, parse_auth(auth or EMULATOR_AUTH), "emulator")
+
+
+@pytest.fixture(scope="session")
+def api_schema() -> Any:
+    return schemathesis.openapi.from_path(str(SPEC))
+
+
+@pytest.fixture(scope="session")
+def login(target: Target, api_schema: Any) -> Iterator[httpx.Client]:
+    """A client of the login host; every response is checked against the contract."""
+    with _client(target.base_url, target, api_schema) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def bulk(login: httpx.Client, target: Target, api_schema: Any) -> Iterator[httpx.Client]:
+    """A client of the pod's Bulk API 2.0 base, discovered through ``/id``."""
+    identity = login.get("/id").json()
+    assert isinstance(identity, dict), f"/id refused the credentials: {identity!r}"
+    base = identity["urls"]["apis"]["rest"]["bulk"].replace("{version}", "2.0").rstrip("/")
+    with _client(base, target, api_schema) as client:
+        yield client
+
+
+def _client(base_url: str, target: Target, api_schema: Any) -> httpx.Client:
+    def validate(response: httpx.Response) -> None:
+        response.read()
+        path = response.request.url.path
+        if "/api/bulk/" in path.lower():
+            path = "/api/bulk/2.0" + path.lower().split("/api/bulk/2.0", 1)[1]
+        operation = api_schema.find_operation_by_path(response.request.method, path)
+        if operation is not None:
+            operation.validate_response(response)
+
+    return httpx.Client(
+        base_url=base_url,
+        headers=target.headers,
+        timeout=30,
+        event_hooks={"response": [validate]},
+    )

@@ -1,0 +1,58 @@
+"""What the contract suite talks to: a real pod, or an emulator started in a thread.
+
+Either way it is HTTP to a base URL (the login origin that serves ``/id``); the pod's Bulk
+base is discovered from ``/id`` as a real client does.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import uvicorn
+
+from emulator import Settings, create_app
+
+
+@dataclass(frozen=True)
+class Target:
+    base_url: str
+    headers: dict[str, str]
+    kind: str  # "emulator" or "pod"
+
+    @property
+    def is_emulator(self) -> bool:
+        return self.kind == "emulator"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def serve_in_thread(settings: Settings | None = None) -> Iterator[str]:
+    """A fresh ``:memory:`` emulator on a free loopback port, for the length of the block."""
+    port = free_port()
+    settings = settings or Settings(db=":memory:", port=port, log_level="warning")
+    config = uvicorn.Config(
+        create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the emulator did not start")
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

@@ -1,0 +1,61 @@
+"""The store: schema from zero, one writer, all-or-nothing writes, file readers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import anyio
+import pytest
+
+from emulator.store import Store
+from emulator.store.migrations import SEEDED_TABLES, migrations
+
+
+def test_a_fresh_database_gets_the_whole_schema(tmp_path: Path) -> None:
+    store = Store(str(tmp_path / "x.db"))
+    try:
+        tables = set(store.writer.table_names())
+        assert {"sites", "users", "tokens", "meta", *SEEDED_TABLES} <= tables
+        assert migrations.pending(store.writer) == []
+    finally:
+        store.close()
+
+
+def test_reopening_applies_nothing_twice(tmp_path: Path) -> None:
+    path = str(tmp_path / "x.db")
+    Store(path).close()
+    store = Store(path)
+    try:
+        assert len(migrations.applied(store.writer)) == len(migrations._migrations)
+    finally:
+        store.close()
+
+
+def insert_then_fail(db, name: str) -> None:
+    db.execute("INSERT INTO meta (key, value) VALUES (?, 'x')", [name])
+    raise ValueError("rejected half way")
+
+
+def test_a_write_that_raises_leaves_nothing_behind() -> None:
+    store = Store(":memory:")
+    try:
+        with pytest.raises(ValueError, match="half way"):
+            anyio.run(lambda: store.write(insert_then_fail, "k"))
+        assert (
+            store.read_sync(lambda db: db.execute("SELECT count(*) FROM meta").fetchone()[0]) == 0
+        )
+    finally:
+        store.close()
+
+
+def test_file_readers_see_committed_writes(tmp_path: Path) -> None:
+    store = Store(str(tmp_path / "x.db"))
+    try:
+
+        async def scenario() -> str:
+            await store.write(lambda db: db.execute("INSERT INTO meta VALUES ('a', 'b')"))
+            return await store.read(lambda db: db.execute("SELECT value FROM meta").fetchone()[0])
+
+        assert anyio.run(scenario) == "b"
+    finally:
+        store.close()
