@@ -8,7 +8,7 @@ ARGS ?=
 BASE_URL ?=
 AUTH ?=
 
-.PHONY: install run test test-unit test-contract test-pod lint fmt bench clean
+.PHONY: install run test test-unit test-contract test-pod test-clients lint fmt bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,9 @@ test-contract: $(STAMP)
 
 test-pod: $(STAMP)
 	$(BIN)/pytest contract_tests --base-url='$(BASE_URL)' --auth='$(AUTH)'
+
+test-clients: $(STAMP)
+	clients/run.sh
 
 fmt: $(STAMP)
 	$(BIN)/ruff format .

@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+"""Drive PyPI `pyeloqua` (0.5.11) against an Eloqua emulator.
+
+    EMULATOR_URL=http://127.0.0.1:8080 clients/.venvs/<client>/bin/python clients/drive_pyeloqua.py
+
+Optional env: ELOQUA_SITE (Acme), ELOQUA_USER (jane), ELOQUA_PASSWORD (pw).
+
+pyeloqua hard-codes 'https://login.eloqua.com/id' as a literal inside
+Eloqua.__init__ (pyeloqua/pyeloqua.py:41), so the only way to redirect it
+without editing the library is to swap the `requests` name in the
+pyeloqua.pyeloqua module namespace for a proxy that rewrites that host.
+All later calls use bulk/rest base URLs taken from the /id response.
+"""
+
+import os
+import sys
+import traceback
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import pyeloqua
+import pyeloqua.pyeloqua as _pe_mod
+from login_redirect import make_requests_proxy
+
+
+def main():
+    target = os.environ.get("EMULATOR_URL")
+    if not target:
+        print("EMULATOR_URL is not set", file=sys.stderr)
+        return 2
+    site = os.environ.get("ELOQUA_SITE", "Acme")
+    user = os.environ.get("ELOQUA_USER", "jane")
+    password = os.environ.get("ELOQUA_PASSWORD", "pw")
+
+    # --- the only redirect: login host used by Eloqua.__init__ ---------------
+    _pe_mod.requests = make_requests_proxy(target)
+
+    # --- login exactly as a user would (Bulk subclasses Eloqua) ------------
+    bulk = pyeloqua.Bulk(company=site, username=user, password=password)
+    print(
+        "login ok: user_id=%r user_display=%r site_id=%r"
+        % (bulk.user_id, bulk.user_display, bulk.site_id)
+    )
+    print("url_base  =", bulk.url_base)
+    print("rest_base =", bulk.rest_base)
+    print("bulk_base =", bulk.bulk_base)
+
+    # --- new-style API: Bulk.get_fields -> GET {bulk_base}/contacts/fields?limit=1000&offset=0
+    fields = bulk.get_fields(elq_object="contacts")
+    system_names = {f["name"] for f in pyeloqua.CONTACT_SYSTEM_FIELDS}
+    server_fields = [f for f in fields if "internalName" in f or f.get("name") not in system_names]
+    print(
+        "Bulk.get_fields('contacts'): %d fields (%d from server, %d built-in system fields)"
+        % (len(fields), len(server_fields), len(fields) - len(server_fields))
+    )
+    for f in fields:
+        print("  %-30s %-28s %s" % (f.get("internalName", "-"), f.get("name"), f.get("statement")))
+    if not server_fields:
+        print("FAIL: emulator returned no contact fields", file=sys.stderr)
+        return 1
+
+    # --- exercise the job helper the way the README does (add_fields re-GETs the field list)
+    bulk.exports("contacts")
+    bulk.add_fields([server_fields[0].get("internalName") or server_fields[0]["name"]])
+    print("job fields after add_fields:", [f["statement"] for f in bulk.job["fields"]])
+
+    # --- legacy (deprecated) API: Eloqua.GetFields -> GET {bulkBase}contacts/fields
+    legacy = bulk.GetFields("contacts")
+    print("legacy Eloqua.GetFields('contacts'): %d fields" % len(legacy))
+    if not legacy:
+        print("FAIL: legacy GetFields returned nothing", file=sys.stderr)
+        return 1
+    print("OK")
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except SystemExit:
+        raise
+    except Exception:
+        traceback.print_exc()
+        sys.exit(1)
