@@ -18,6 +18,7 @@ from emulator.domain.directory import load_directory
 from emulator.errors import EloquaError, OAuthError
 from emulator.http import errors
 from emulator.http.metrics import Metrics, MetricsMiddleware
+from emulator.http.overrides import OverrideHeaders
 from emulator.http.paths import PathNormaliser
 from emulator.http.state import AppState
 from emulator.routes import all_routes
@@ -54,6 +55,7 @@ def create_app(
         routes=routes,
         middleware=[
             Middleware(PathNormaliser, templates=[r.path for r in routes]),
+            Middleware(OverrideHeaders),
             Middleware(MetricsMiddleware, metrics=metrics),
         ],
         exception_handlers={

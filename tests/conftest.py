@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import base64
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -11,10 +12,20 @@ from typing import Any
 import httpx2 as httpx
 import pytest
 import schemathesis
+from hypothesis import HealthCheck, settings
 from starlette.testclient import TestClient
 
 from emulator import Settings, create_app
 from emulator.http.paths import literal_segments, normalise
+
+# "ci" keeps `make test` fast on two cores; HYPOTHESIS_PROFILE=deep searches harder.
+settings.register_profile(
+    "ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "deep", max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = [ROOT / "openapi" / "eloqua-bulk-2.0.yaml", ROOT / "openapi" / "emulator-control.yaml"]
