@@ -111,7 +111,8 @@ def principal_for_token(
 def identity(db: sqlite_utils.Database, principal: Principal, base_url: str) -> JSONObject:
     """The ``GET /id`` body (reference §2.1), with every URL on the emulator's own origin."""
     user = rows.user_by_id(db, principal.user_id)
-    assert user is not None
+    if user is None:  # removed by a reset since the caller signed in
+        raise Unauthorized.on("Authorization", constraints.TOKEN_UNKNOWN, has_value=False)
     base = base_url.rstrip("/")
     return {
         "site": {"id": principal.site_id, "name": principal.site_name},

@@ -5,6 +5,7 @@ Each family gets a list and a get-one route; route names are the spec's operatio
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from functools import partial
 
 from starlette.requests import Request
@@ -17,6 +18,7 @@ from emulator.http.responses import page_response, raw_json
 from emulator.http.state import state_of
 
 BULK = "/api/bulk/2.0"
+Endpoint = Callable[..., Awaitable[Response]]
 
 # family → (operationId of the list, operationId of one item)
 FIELD_OPERATIONS = {
@@ -92,38 +94,38 @@ def _path(template: str) -> str:
     return BULK + template.replace("{parentId}", "{parentId:int}")
 
 
+def _pair(
+    path: str, names: tuple[str, str], list_endpoint: Endpoint, get_endpoint: Endpoint, family: str
+) -> list[Route]:
+    """The list route and the get-one route of one collection."""
+    list_name, get_name = names
+    return [
+        Route(_path(path), partial(list_endpoint, family=family), methods=["GET"], name=list_name),
+        Route(
+            _path(path) + "/{id:int}",
+            partial(get_endpoint, family=family),
+            methods=["GET"],
+            name=get_name,
+        ),
+    ]
+
+
 def routes() -> list[Route]:
     result: list[Route] = []
     for spec in catalog.CONTAINER_FAMILIES:
-        list_name, get_name = CONTAINER_OPERATIONS[spec.family]
-        result += [
-            Route(
-                _path(spec.path),
-                partial(list_containers, family=spec.family),
-                methods=["GET"],
-                name=list_name,
-            ),
-            Route(
-                _path(spec.path) + "/{id:int}",
-                partial(get_container, family=spec.family),
-                methods=["GET"],
-                name=get_name,
-            ),
-        ]
+        result += _pair(
+            spec.path,
+            CONTAINER_OPERATIONS[spec.family],
+            list_containers,
+            get_container,
+            spec.family,
+        )
     for field_spec in catalog.FIELD_FAMILIES:
-        list_name, get_name = FIELD_OPERATIONS[field_spec.family]
-        result += [
-            Route(
-                _path(field_spec.path),
-                partial(list_fields, family=field_spec.family),
-                methods=["GET"],
-                name=list_name,
-            ),
-            Route(
-                _path(field_spec.path) + "/{id:int}",
-                partial(get_field, family=field_spec.family),
-                methods=["GET"],
-                name=get_name,
-            ),
-        ]
+        result += _pair(
+            field_spec.path,
+            FIELD_OPERATIONS[field_spec.family],
+            list_fields,
+            get_field,
+            field_spec.family,
+        )
     return result

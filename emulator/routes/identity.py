@@ -29,9 +29,9 @@ async def get_identity(request: Request) -> Response:
     clients that read it expect (reference §2.1)."""
     try:
         principal = await auth.require_principal(request)
+        body = await state_of(request).db.read(identity.identity, principal, origin(request))
     except Unauthorized:
         return json_response(c.NOT_AUTHENTICATED)
-    body = await state_of(request).db.read(identity.identity, principal, origin(request))
     return json_response(body)
 
 
