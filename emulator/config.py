@@ -69,6 +69,14 @@ class Settings:
         default="emulator.user", metadata={"help": "user name that goes with --default-site"}
     )
 
+    export_retention: str = field(
+        default="PT6H",
+        metadata={
+            "help": "dataRetentionDuration of export definitions that set none: PT6H since "
+            "Eloqua 24A, PT12H before"
+        },
+    )
+
     # Eloqua's limits (reference §3.2, §13.3); not options.
     list_limit_max: int = 1000
     data_limit_max: int = 50000
@@ -85,6 +93,8 @@ class Settings:
             )
         if self.log_level not in LOG_LEVELS:
             problems.append(f"log_level must be one of {', '.join(LOG_LEVELS)}")
+        if self.export_retention not in ("PT6H", "PT12H"):
+            problems.append("export_retention must be PT6H or PT12H")
         if self.token_ttl <= 0:
             problems.append("token_ttl must be positive")
         if problems:

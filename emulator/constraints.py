@@ -47,6 +47,44 @@ ENUM_VALUE = "Must be one of: {values}."
 ROUTE_UNKNOWN = NOT_FOUND
 RESOURCE_UNKNOWN = NOT_FOUND
 
+# Definitions, reference §5 and §13.2 (Oracle's wording where it publishes one).
+BODY_NOT_JSON = PARSING_ERROR
+BODY_NOT_UTF8 = "The body must be encoded in UTF-8."  # [INF]
+BODY_NOT_OBJECT = "Must be a JSON object."  # [INF]
+BODY_TOO_LARGE = "The body must be at most {limit} bytes."  # [INF]
+CONTENT_TYPE_JSON = "Content-Type must be application/json."  # reference §3.3 (mandatory)
+STRING_LENGTH = (
+    "Must be a string value, at least {low} character and at most {high} characters long."
+)
+BOOLEAN_PROPERTY = "Must be a boolean value (true or false)."  # [INF]
+INTEGER_PROPERTY = "Must be an integer."  # [INF]
+INTEGER_AT_LEAST = "Must be an integer of at least {low}."  # [INF]
+PROPERTY_UNKNOWN = "Is not a property of this definition."  # [INF]
+PROPERTY_REQUIRED = "Is required."  # [INF]
+FIELDS_OBJECT = "Must be an object of column names mapped to field statements."  # [INF]
+FIELDS_COUNT = "Must contain between 1 and {high} fields."  # reference §13.3
+FIELD_NAME = "Field names must be 1 to 100 characters long."  # [INF]
+FIELD_STATEMENT_TEXT = "Field statements must be strings such as {{Contact.Field(C_EmailAddress)}}."
+ACTIVITY_CONTACT_FIELDS = "An activity export may contain at most 10 contact fields."  # §12.1
+SYNC_ACTION_FIELDS = "Must contain exactly one field."  # reference §5.3
+SYNC_ACTION_IDENTITY = "Must be an identity statement of the entity: {allowed}."  # §5.3
+IDENTIFIER_NOT_IN_FIELDS = (
+    "identifierFieldName {name} must be contained within Fields, if specified."  # ELQ-00112
+)
+IDENTIFIER_TYPE = "The following field types are not supported: Large Text, Date, and Boolean."
+IDENTIFIER_OPPORTUNITY = "Must name the field that holds {{Opportunity.Id}}."  # tutorial
+OPPORTUNITY_REQUIRED = "Must include {statements}."  # Oracle's opportunities tutorial
+UPDATE_RULE_FIELD = "Must name a field of the definition."  # [INF]
+RETENTION_RANGE = "Must be an ISO-8601 duration from PT1H to P14D."  # reference §5.1
+AUTO_DELETE_RANGE = "Must be an ISO-8601 duration of at least PT1H."  # reference §5.1
+IMPORT_PRIORITY_URI = "Must reference an existing /imports/priorities/{id}."  # swagger text
+SYNC_ACTIONS_LIST = "Must be a list of at most 10 sync actions."  # reference §13.3
+SYNC_ACTIONS_NONE = "This kind of definition accepts no sync actions."  # reference §4.5, §4.6
+SYNC_ACTION_OBJECT = "Each sync action must be an object with action and destination."  # [INF]
+FILTER_TEXT = "Must be a string."  # [INF]
+SOURCE_FIELD = "Must be the name of one of the definition's fields."  # [INF]
+LINK_USERS_ACCOUNTS = "Applies to account imports only."  # reference §5.1
+
 # OAuth 2.0 error codes and descriptions, reference §2.3 (RFC 6749 §5.2 shape).
 OAUTH_INVALID_REQUEST = "invalid_request"
 OAUTH_INVALID_CLIENT = "invalid_client"
@@ -65,3 +103,104 @@ OAUTH_USERNAME_FORM = "username must be 'Site\\User'."
 OAUTH_CREDENTIALS_REFUSED = "Unknown user or wrong password."
 OAUTH_BODY_UNREADABLE = "The body must be application/x-www-form-urlencoded or JSON in UTF-8."
 OAUTH_RESPONSE_TYPE = "response_type must be 'code' or 'token'."
+
+# Eloqua markup language statements, reference §6 (emulator/markup). Oracle publishes no parser
+# messages, so the wording is ours [INF]; "{{...}}" is literal only in texts that are never
+# formatted.
+MARKUP_BRACES = "Statements must be wrapped in double braces, as in {{Contact.Id}}."
+MARKUP_EMPTY = "The statement is empty."
+MARKUP_SPACE = "Statements cannot contain spaces."
+MARKUP_CHARACTER = "Unexpected character '{char}' in the statement."
+MARKUP_TRAILING = "Unexpected text after the closing braces of the statement."
+MARKUP_NAME = "Expected a name such as Contact, Field or Id."
+MARKUP_SEPARATOR = "Expected '.' or the closing braces."
+MARKUP_INDEX = "Expected a numeric id between square brackets, as in CustomObject[9]."
+MARKUP_INDEX_RANGE = "Ids must be between 0 and {max}."
+MARKUP_ARGUMENT = "Expected an internal name or a service instance id between the parentheses."
+MARKUP_CLOSE_BRACKET = "Expected ']'."
+MARKUP_CLOSE_PAREN = "Expected ')'."
+MARKUP_UNKNOWN_ENTITY = "Unknown entity '{name}'; expected one of: {names}."
+MARKUP_UNKNOWN_SEGMENT = "'{name}' cannot follow '{path}'; expected one of: {names}."
+MARKUP_ENDS = "'{name}' cannot follow '{path}', which ends the statement."
+MARKUP_INCOMPLETE = "The statement ends too early after '{path}'; expected one of: {names}."
+MARKUP_NEEDS_INDEX = "'{name}' takes a numeric id in square brackets: {name}[<id>]."
+MARKUP_NEEDS_NAME = "'{name}' takes an internal name in parentheses: {name}(<internalName>)."
+MARKUP_NEEDS_GUID = (
+    "'{name}' takes the service instance id in parentheses: {name}(<32 hexadecimal digits>)."
+)
+MARKUP_NO_SUFFIX = "'{name}' takes no id or name."
+MARKUP_NAME_FORM = (
+    "'{name}' is not an internal name: use letters, digits and underscores, starting with a letter."
+)
+# Reference §6: dashless in Bulk statements, dashed on the AppCloud endpoints.
+MARKUP_GUID_DASHED = (
+    "Service instance ids are written without dashes, as 32 hexadecimal digits: {guid}."
+)
+MARKUP_GUID_FORM = "Must be a service instance id of 32 hexadecimal digits without dashes."
+MARKUP_NOT_A_FIELD = "Must be a field statement; {statement} is a container or a service instance."
+MARKUP_WRONG_ENTITY = "Must be a field of the {entity} entity, such as {example}; not {statement}."
+MARKUP_WRONG_PARENT = "Must reference {kind} {expected}, the one in the path; not {actual}."
+MARKUP_FIELD_UNKNOWN = "The field {statement} does not exist."
+MARKUP_EMAIL_ADDRESS_ONLY = (
+    "Email address definitions take only {{EmailAddress.Field(EmailAddress)}}."
+)
+MARKUP_SCORING_MODEL_UNKNOWN = "Lead scoring model {id} does not exist."
+MARKUP_CONTAINER_UNKNOWN = "{kind} {id} does not exist."
+MARKUP_NOT_A_DESTINATION = (
+    "Must be a sync-action destination (ContactList, AccountList, EmailGroup, GlobalSubscribe "
+    "or a service instance); not {statement}."
+)
+MARKUP_DESTINATION_ENTITY = "{statement} is not a sync-action destination of {entity} definitions."
+
+# Sync actions, reference §8 (emulator/markup/actions.py); wording [INF].
+SYNC_ACTION_SHAPE = "Must be an object with action, destination and, for setStatus, status."
+SYNC_ACTION_ENTITY = "Sync actions are not supported on {entity}."  # §4.5, §4.6
+SYNC_ACTION_VERB = "Must be one of: add, remove, setStatus."
+SYNC_ACTION_DESTINATION_TEXT = "Must be a destination statement such as {{ContactList[12]}}."
+SYNC_ACTION_COMBINATION = "Action '{action}' cannot be used with {destination}; use: {allowed}."
+SYNC_ACTION_STATUS_REQUIRED = "setStatus on {destination} requires a status, one of: {values}."
+SYNC_ACTION_STATUS_VALUE = "Must be one of: {values} for {destination}."
+SYNC_ACTION_STATUS_UNUSED = "status is used only with setStatus."
+SYNC_ACTION_EXECUTION = "Must name the execution: {name}(<instance>).Execution[<id>]."
+SYNC_ACTION_UPDATE_ALL = "Must be true or false."
+SYNC_ACTION_UPDATE_ALL_EXECUTION = "updateAll applies only to service instance executions."
+
+# Export filters (Eloqua expression language), reference §7 (emulator/filters). Oracle's own
+# sentences are marked [DOC]; the parser messages are ours [INF].
+FILTER_EMPTY = "The filter is empty."
+FILTER_LENGTH = "Filters have a {max} character limit."  # [DOC]
+FILTER_UNTERMINATED = "Unterminated quoted text; a quote inside a value is written twice ('')."
+FILTER_CHARACTER = "Unexpected character '{char}'."
+FILTER_DOUBLE_QUOTE = "Statements and values are wrapped in single quotes, not double quotes."
+FILTER_WORD = "Unexpected '{word}'; expected AND, OR, NOT, EXISTS or STATUS."
+FILTER_EXPECTED_TERM = "Expected a comparison, EXISTS(...), STATUS(...), NOT or '('."
+FILTER_EXPECTED_STATEMENT = "Expected a statement in single quotes, as in '{{Contact.Id}}'."
+FILTER_EXPECTED_OPERATOR = "Expected a comparison operator: = != > >= < <= ~."
+FILTER_EXPECTED_VALUE = "Expected a value in single quotes."
+FILTER_EXPECTED = "Expected '{token}'."
+FILTER_TRAILING = "Expected AND, OR or the end of the filter."
+FILTER_NESTING = "The filter nests too deeply (at most {max} levels)."
+FILTER_COMPARE_KIND = (
+    "Only field statements can be compared; containers go in EXISTS(...) and service "
+    "instances in STATUS(...)."
+)
+FILTER_EXISTS_KIND = "EXISTS accepts ContactList, ContactSegment, ContactFilter or AccountList."
+FILTER_STATUS_KIND = "STATUS accepts ActionInstance or DecisionInstance statements."
+FILTER_ONE_EXISTS = "You can only use one EXISTS operator in a filter."  # [DOC] paraphrase
+FILTER_ONE_STATUS = "You can only use one STATUS operator in a filter."  # [DOC] paraphrase
+FILTER_EXISTS_ENTITY = (
+    "The {kind} EXISTS operator can only be used in filters for {entity} exports."
+)
+FILTER_STATUS_ENTITY = (
+    "STATUS can only be used in filters for contact, custom object or campaign response exports."
+)
+FILTER_STATUS_OPERATOR = "STATUS is compared with = or !=."
+FILTER_STATUS_VALUE = "Must be one of: {values} for {kind}."
+FILTER_ACTIVITY_CONTACT_FIELD = "Contact fields cannot be used in the filter for activity exports."
+FILTER_SEGMENT_RULE = (
+    "With EXISTS on a contact segment, a filter may add at most two date criteria on "
+    "{{Contact.UpdatedAt}}, {{Contact.CreatedAt}}, {{Contact.Field(C_DateModified)}} or "
+    "{{Contact.Field(C_DateCreated)}}, as: segment AND date, segment AND date AND date, or "
+    "segment AND (date OR date)."
+)  # 19B notice, reference §7
+FILTER_DATE_VALUE = "Must be a date such as 'YYYY-MM-DD HH:MM:SS' for {statement}."

@@ -32,6 +32,7 @@ def test_every_option_reads_its_environment_variable() -> None:
         "ELOQUA_EMULATOR_TOKEN_TTL": "60",
         "ELOQUA_EMULATOR_DEFAULT_SITE": "S",
         "ELOQUA_EMULATOR_DEFAULT_USER": "u",
+        "ELOQUA_EMULATOR_EXPORT_RETENTION": "PT12H",
     }
     settings = Settings.from_env(environ)
     assert settings.describe() == {
@@ -45,6 +46,7 @@ def test_every_option_reads_its_environment_variable() -> None:
         "token_ttl": "60",
         "default_site": "S",
         "default_user": "u",
+        "export_retention": "PT12H",
     }
     names = {name for name, _, _ in Settings.options()}
     assert {key.removeprefix("ELOQUA_EMULATOR_").lower() for key in environ} == names

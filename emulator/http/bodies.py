@@ -13,9 +13,35 @@ from starlette.requests import Request
 
 from emulator import constraints as c
 from emulator.domain.oauth import Client
-from emulator.errors import OAuthError
+from emulator.errors import Failure, OAuthError, ValidationFailed
 
 OAUTH_BODY_MAX = 64 * 1024
+JSON_BODY_MAX = 4 * 1024 * 1024  # definitions and syncs are small; 250 fields is ~20 KB
+
+
+def media_type(request: Request) -> str:
+    return request.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+async def read_json(request: Request, limit: int = JSON_BODY_MAX) -> Any:
+    """A JSON request body: ``application/json`` (any charset parameter), strict UTF-8,
+    then JSON; each problem is its own 400 failure (reference §3.3, §13.2)."""
+    kind = media_type(request)
+    if kind != "application/json":
+        raise ValidationFailed([Failure("Content-Type", c.CONTENT_TYPE_JSON, kind or None)])
+    raw = await read_bounded(request, limit)
+    if raw is None:
+        raise ValidationFailed(
+            [Failure("body", c.BODY_TOO_LARGE.format(limit=limit), None, has_value=False)]
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValidationFailed([Failure("body", c.BODY_NOT_UTF8, f"byte {exc.start}")]) from None
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        raise ValidationFailed([Failure("body", c.PARSING_ERROR, str(exc))]) from None
 
 
 async def read_bounded(request: Request, limit: int) -> bytes | None:
@@ -39,7 +65,7 @@ async def read_oauth_params(request: Request) -> dict[str, str]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise OAuthError(c.OAUTH_INVALID_REQUEST, c.OAUTH_BODY_UNREADABLE) from None
-    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    media = media_type(request)
     if media == "application/json" or (not media and text.lstrip().startswith("{")):
         try:
             data: Any = orjson.loads(text)

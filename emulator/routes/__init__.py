@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
-from emulator.routes import catalog, control, identity
+from emulator.routes import catalog, control, definitions, identity
 
 
 def all_routes() -> list[Route]:
-    return [*identity.routes(), *catalog.routes(), *control.routes()]
+    return [*identity.routes(), *catalog.routes(), *definitions.routes(), *control.routes()]

@@ -136,3 +136,15 @@ def container_exists(db: sqlite_utils.Database, site_id: int, family: str, id_: 
         [site_id, family, id_],
     ).fetchone()
     return row is not None
+
+
+def field_type_by_statement(
+    db: sqlite_utils.Database, site_id: int, family: str, parent_id: int, statement: str
+) -> str | None:
+    """The ``dataType`` of the catalog field with this statement (case-insensitive)."""
+    row = db.execute(
+        "SELECT data_type FROM fields WHERE site_id = ? AND family = ? AND parent_id = ? "
+        "AND statement = ? COLLATE NOCASE",
+        [site_id, family, parent_id, statement],
+    ).fetchone()
+    return None if row is None else str(row[0] or "string")

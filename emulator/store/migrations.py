@@ -146,6 +146,31 @@ def m003_records(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m004_definitions(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE sequences (
+            site_id INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            last INTEGER NOT NULL,
+            PRIMARY KEY (site_id, name)
+        );
+        CREATE TABLE definitions (
+            site_id INTEGER NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('imports', 'exports', 'syncActions')),
+            id INTEGER NOT NULL,
+            family TEXT NOT NULL,
+            parent_id INTEGER NOT NULL DEFAULT 0,
+            item TEXT NOT NULL,
+            delete_at REAL,
+            PRIMARY KEY (site_id, kind, id)
+        );
+        CREATE INDEX definitions_family ON definitions (site_id, kind, family, parent_id, id);
+        """
+    )
+
+
 # Tables whose site-0 rows are copied into every new site.
 SEEDED_TABLES = (
     "fields",
@@ -157,6 +182,10 @@ SEEDED_TABLES = (
     "activities",
     "campaign_responses",
 )
+
+
+# Tables of what clients create in a site (not seeded).
+SITE_TABLES = ("definitions", "sequences")
 
 
 def apply(db: sqlite_utils.Database) -> None:

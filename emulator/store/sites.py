@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from emulator.store.migrations import SEEDED_TABLES
+from emulator.store.migrations import SEEDED_TABLES, SITE_TABLES
 
 TEMPLATE_SITE = 0
 
@@ -28,7 +28,7 @@ def clear_template(db: sqlite_utils.Database) -> None:
 
 def clear_everything(db: sqlite_utils.Database) -> None:
     """Every site's data, users and tokens; the schema stays."""
-    for table in (*SEEDED_TABLES, "tokens", "users", "sites", "meta"):
+    for table in (*SEEDED_TABLES, *SITE_TABLES, "tokens", "users", "sites", "meta"):
         db.execute(f"DELETE FROM {table}")
 
 
