@@ -7,8 +7,7 @@ served: defaults filled, unset properties left out, keys in a pod's order (refer
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +16,7 @@ import sqlite_utils
 
 from emulator import constraints as c
 from emulator import timestamps
-from emulator.domain import statements, validate
+from emulator.domain import properties, statements, validate
 from emulator.domain.entities import (
     BY_NAME,
     EXPORTS,
@@ -26,9 +25,9 @@ from emulator.domain.entities import (
     READ_ONLY,
     SYNC_ACTIONS,
     Family,
-    properties,
+    writable,
 )
-from emulator.durations import DAY, HOUR, parse_duration
+from emulator.durations import parse_duration
 from emulator.errors import Failure, NotFound, ValidationFailed
 from emulator.listing import Kind, Listing, ListQuery, parse_list_query
 from emulator.store import catalog as catalog_rows
@@ -52,10 +51,7 @@ LISTING = Listing(
         "autoDeleteDuration": Kind.TEXT,
     }
 )
-UPDATE_RULES = ("always", "ifNewIsNotNull", "ifExistingIsNull", "useFieldRule")
-IMPORT_RULES = ("createAndUpdate", "updateOnly", "createOnly")
 IMPORT_RETENTION = "P7D"
-PRIORITY_URI = re.compile(r"^/imports/priorities/\d+$")
 MAX_FIELDS = {IMPORTS: 100, EXPORTS: 250, SYNC_ACTIONS: 1}
 IDENTIFIER_REQUIRED = {"contacts", "accounts", "customObjects", "opportunities"}
 BAD_IDENTIFIER_TYPES = {"largetext", "date", "boolean"}
@@ -198,7 +194,7 @@ def _render(
     updated_by: str,
     updated_at: str,
 ) -> str:
-    item = {key: values[key] for key in properties(at.family.name, at.kind) if key in values}
+    item = {key: values[key] for key in writable(at.family.name, at.kind) if key in values}
     item.update(
         {
             "uri": at.uri(id_),
@@ -218,7 +214,7 @@ def _bind(body: Any, at: Where) -> tuple[dict[str, Any], list[Failure]]:
     """
     if not isinstance(body, dict):
         return {}, [Failure("body", c.BODY_NOT_OBJECT, body)]
-    accepted = {name.lower(): name for name in properties(at.family.name, at.kind)}
+    accepted = {name.lower(): name for name in writable(at.family.name, at.kind)}
     known = {name.lower() for name in KNOWN}
     read_only = {name.lower() for name in READ_ONLY}
     bound: dict[str, Any] = {}
@@ -238,6 +234,8 @@ def _validated(
     db: sqlite_utils.Database, principal: Principal, at: Where, body: Any, export_retention: str
 ) -> JSONObject:
     raw, failures = _bind(body, at)
+    if not isinstance(body, dict):
+        raise ValidationFailed(failures)
     out: JSONObject = {}
     family, kind = at.family.name, at.kind
     catalog = statements.StoreCatalog(db, principal.site_id)
@@ -253,7 +251,7 @@ def _validated(
         out["fields"] = {key: r.text for key, r in resolved.items()}
 
     if kind == EXPORTS:
-        _export_properties(raw, out, resolved, entity, catalog, family, failures)
+        properties.export_properties(raw, out, resolved, entity, catalog, family, failures)
         out.setdefault("dataRetentionDuration", export_retention)
     else:
         _identifier(raw, out, resolved, family, kind, failures)
@@ -261,10 +259,10 @@ def _validated(
         if kind == IMPORTS:
             out["dataRetentionDuration"] = IMPORT_RETENTION
             out["isUpdatingMultipleMatchedRecords"] = False
-            _import_properties(raw, out, resolved, at, catalog, failures)
-        _booleans(raw, out, ("isSyncTriggeredOnImport",), failures)
+            properties.import_properties(raw, out, resolved, family, catalog, failures)
+        properties.booleans(raw, out, ("isSyncTriggeredOnImport",), failures)
 
-    _durations(raw, out, kind, failures)
+    properties.durations(raw, out, kind, failures)
     _sync_actions(raw, out, at, entity, catalog, failures)
     if failures:
         raise ValidationFailed(failures)
@@ -342,217 +340,6 @@ def _identifier(
         failures.append(Failure("identifierFieldName", c.IDENTIFIER_OPPORTUNITY, name))
     else:
         out["identifierFieldName"] = name
-
-
-def _import_properties(
-    raw: JSONObject,
-    out: JSONObject,
-    resolved: dict[str, statements.Resolved] | None,
-    at: Where,
-    catalog: statements.StoreCatalog,
-    failures: list[Failure],
-) -> None:
-    _booleans(
-        raw,
-        out,
-        (
-            "isUpdatingMultipleMatchedRecords",
-            "nullIdentifierFieldName",
-            "linkUsers",
-            "mapDataCards",
-            "mapDataCardsCaseSensitiveMatch",
-            "isIdentifierFieldCaseSensitive",
-            "linkOpportunitiesCaseSensitiveMatchField",
-            "linkOpportunitiesCaseSensitiveSourceField",
-            "linkOpportunitiesMultipleSourceMatches",
-        ),
-        failures,
-    )
-    _take(raw, out, "updateRule", lambda v, n, f: validate.enum(v, n, UPDATE_RULES, f), failures)
-    if "updateRuleByField" in raw:
-        _update_rule_by_field(raw["updateRuleByField"], out, resolved, failures)
-    _take(raw, out, "importRule", lambda v, n, f: validate.enum(v, n, IMPORT_RULES, f), failures)
-    _take(raw, out, "importPriorityUri", _priority_uri, failures)
-    _take(raw, out, "externalSystemId", validate.integer, failures)
-    _take(raw, out, "serviceInstanceId", validate.text, failures)
-    if at.family.name in ("customObjects", "events"):
-        _map_data_cards(raw, out, resolved, catalog, failures)
-    if at.family.name == "opportunityContacts":
-        _link_opportunities(raw, out, resolved, failures)
-
-
-def _source_field(
-    raw: JSONObject,
-    out: JSONObject,
-    name: str,
-    resolved: dict[str, statements.Resolved] | None,
-    failures: list[Failure],
-) -> None:
-    value = raw.get(name)
-    if value is None:
-        return
-    if not isinstance(value, str) or (resolved is not None and value not in resolved):
-        failures.append(Failure(name, c.SOURCE_FIELD, value))
-    else:
-        out[name] = value
-
-
-def _map_data_cards(
-    raw: JSONObject,
-    out: JSONObject,
-    resolved: dict[str, statements.Resolved] | None,
-    catalog: statements.StoreCatalog,
-    failures: list[Failure],
-) -> None:
-    """Linking custom object or event records to contacts or accounts (reference §12.2)."""
-    entity_type = raw.get("mapDataCardsEntityType")
-    if entity_type is not None:
-        entity_type = validate.enum(
-            entity_type, "mapDataCardsEntityType", ("Contact", "Company"), failures
-        )
-        if entity_type:
-            out["mapDataCardsEntityType"] = entity_type
-    if "mapDataCardsEntityField" in raw:
-        field = raw["mapDataCardsEntityField"]
-        target = statements.entity("accounts" if entity_type == "Company" else "contacts", None)
-        if not isinstance(field, str):
-            failures.append(Failure("mapDataCardsEntityField", c.FIELD_STATEMENT_TEXT, field))
-        elif statements.field(field, target, catalog, failures, "mapDataCardsEntityField"):
-            out["mapDataCardsEntityField"] = field
-    _source_field(raw, out, "mapDataCardsSourceField", resolved, failures)
-    if out.get("mapDataCards"):
-        for name in (
-            "mapDataCardsEntityType",
-            "mapDataCardsEntityField",
-            "mapDataCardsSourceField",
-        ):
-            if name not in raw:
-                failures.append(Failure(name, c.PROPERTY_REQUIRED, None))
-
-
-def _link_opportunities(
-    raw: JSONObject,
-    out: JSONObject,
-    resolved: dict[str, statements.Resolved] | None,
-    failures: list[Failure],
-) -> None:
-    """Opportunity-to-contact linkage imports (reference §12.3)."""
-    for name in (
-        "linkOpportunitiesEntityType",
-        "linkOpportunitiesMatchFieldName",
-        "linkOpportunitiesSourceField",
-    ):
-        if name not in raw:
-            failures.append(Failure(name, c.PROPERTY_REQUIRED, None))
-    if "linkOpportunitiesEntityType" in raw:
-        kind = validate.enum(
-            raw["linkOpportunitiesEntityType"],
-            "linkOpportunitiesEntityType",
-            ("Contact", "Account"),
-            failures,
-        )
-        if kind:
-            out["linkOpportunitiesEntityType"] = kind
-    _source_field(raw, out, "linkOpportunitiesMatchFieldName", resolved, failures)
-    _source_field(raw, out, "linkOpportunitiesSourceField", resolved, failures)
-
-
-def _update_rule_by_field(
-    value: Any,
-    out: JSONObject,
-    resolved: dict[str, statements.Resolved] | None,
-    failures: list[Failure],
-) -> None:
-    if not isinstance(value, dict):
-        failures.append(Failure("updateRuleByField", c.FIELDS_OBJECT, value))
-        return
-    rules: dict[str, str] = {}
-    for key, rule in value.items():
-        if resolved is not None and key not in resolved:
-            failures.append(Failure("updateRuleByField", c.UPDATE_RULE_FIELD, key))
-        elif checked := validate.enum(rule, "updateRuleByField", UPDATE_RULES, failures):
-            rules[key] = checked
-    out["updateRuleByField"] = rules
-
-
-def _export_properties(
-    raw: JSONObject,
-    out: JSONObject,
-    resolved: dict[str, statements.Resolved] | None,
-    entity: Any,
-    catalog: statements.StoreCatalog,
-    family: str,
-    failures: list[Failure],
-) -> None:
-    uses_instance = False
-    if "filter" in raw:
-        text = raw["filter"]
-        if not isinstance(text, str):
-            failures.append(Failure("filter", c.FILTER_TEXT, text))
-        elif (checked := statements.export_filter(text, entity, catalog, failures)) is not None:
-            out["filter"] = text
-            uses_instance = checked.uses_service_instance
-    if resolved is not None:
-        high = 249 if uses_instance else 250
-        if len(resolved) > high:
-            failures.append(Failure("fields", c.FIELDS_COUNT.format(high=high), raw["fields"]))
-        if family == "activities" and sum(r.is_contact_field for r in resolved.values()) > 10:
-            failures.append(Failure("fields", c.ACTIVITY_CONTACT_FIELDS, raw["fields"]))
-    _booleans(raw, out, ("areSystemTimestampsInUTC",), failures)
-    _take(raw, out, "maxRecords", lambda v, n, f: validate.integer(v, n, f, low=1), failures)
-    _take(raw, out, "crmAccountIdField", validate.text, failures)
-    _take(raw, out, "productIdField", validate.text, failures)
-    _take(raw, out, "externalSystemId", validate.integer, failures)
-
-
-Check = Callable[[Any, str, list[Failure]], Any]
-
-
-def _take(
-    raw: JSONObject, out: JSONObject, name: str, check: Check, failures: list[Failure]
-) -> None:
-    """Copy ``raw[name]`` to ``out`` if it is present and passes ``check``."""
-    if name in raw and (value := check(raw[name], name, failures)) is not None:
-        out[name] = value
-
-
-def _priority_uri(value: Any, name: str, failures: list[Failure]) -> str | None:
-    if isinstance(value, str) and PRIORITY_URI.match(value):
-        return value
-    failures.append(Failure(name, c.IMPORT_PRIORITY_URI, value))
-    return None
-
-
-def _booleans(
-    raw: JSONObject, out: JSONObject, names: tuple[str, ...], failures: list[Failure]
-) -> None:
-    for name in names:
-        _take(raw, out, name, validate.boolean, failures)
-
-
-def _durations(raw: JSONObject, out: JSONObject, kind: str, failures: list[Failure]) -> None:
-    if "dataRetentionDuration" in raw and kind != SYNC_ACTIONS:
-        value = validate.duration(
-            raw["dataRetentionDuration"],
-            "dataRetentionDuration",
-            failures,
-            low=HOUR,
-            high=14 * DAY,
-            constraint=c.RETENTION_RANGE,
-        )
-        if value is not None:
-            out["dataRetentionDuration"] = value
-    if "autoDeleteDuration" in raw:
-        value = validate.duration(
-            raw["autoDeleteDuration"],
-            "autoDeleteDuration",
-            failures,
-            low=HOUR,
-            high=None,
-            constraint=c.AUTO_DELETE_RANGE,
-        )
-        if value is not None:
-            out["autoDeleteDuration"] = value
 
 
 def _sync_actions(

@@ -98,7 +98,7 @@ _SYNC_ACTION = (
 )
 
 
-def properties(family: str, kind: str) -> tuple[str, ...]:
+def writable(family: str, kind: str) -> tuple[str, ...]:
     """The writable properties of one kind of definition, in the order a pod echoes them."""
     if kind == EXPORTS:
         return (
