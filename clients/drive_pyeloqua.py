@@ -64,6 +64,26 @@ def main():
     bulk.add_fields([server_fields[0].get("internalName") or server_fields[0]["name"]])
     print("job fields after add_fields:", [f["statement"] for f in bulk.job["fields"]])
 
+    # --- definitions as the README builds them: an export with date, equality and list
+    # filters (the list looked up by name with q="name=...*..."), then an import whose sync
+    # action adds the imported contacts to a list.
+    export = pyeloqua.Bulk(company=site, username=user, password=password)
+    export.exports("contacts")
+    export.add_fields(["contactID", "C_EmailAddress", "C_FirstName", "updatedAt"])
+    export.filter_date("updatedAt", start="2024-01-01 00:00:00", end="2026-12-31 23:59:59")
+    export.filter_equal("C_Country", "Deutschland")
+    export.asset_exists("lists", name="Newsletter Subscribers 2025")
+    export.create_def("pyeloqua export")
+    print("export definition:", export.job_def["uri"], export.job_def["filter"])
+
+    load = pyeloqua.Bulk(company=site, username=user, password=password)
+    load.imports("contacts")
+    load.add_fields(["C_EmailAddress", "C_FirstName"])
+    load.add_options(identifierFieldName="C_EmailAddress", isSyncTriggeredOnImport=False)
+    load.add_syncaction_list(action="add", list_name="Newsletter Subscribers 2025")
+    load.create_def("pyeloqua import")
+    print("import definition:", load.job_def["uri"], load.job_def["syncActions"])
+
     # --- legacy (deprecated) API: Eloqua.GetFields -> GET {bulkBase}contacts/fields
     legacy = bulk.GetFields("contacts")
     print("legacy Eloqua.GetFields('contacts'): %d fields" % len(legacy))

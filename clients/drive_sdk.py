@@ -58,6 +58,26 @@ def list_contact_fields(client, label):
     print("[%s] fields dict for exports: %d entries" % (label, len(d)))
 
 
+def create_definitions(client, label):
+    """The SDK's own create_export/create_import, with the keys it always sends
+    (``filter: null``, ``syncActions: null``, ``mapDataCardsSensitiveMatch`` ...)."""
+    export = client.create_export(
+        name="sdk export", entity="contacts",
+        fields={"email": "{{Contact.Field(C_EmailAddress)}}", "id": "{{Contact.Id}}"})
+    print("[%s] create_export ->" % label, export["uri"])
+    contacts = client.create_import(
+        name="sdk import", entity="contacts",
+        fields={"email": "{{Contact.Field(C_EmailAddress)}}"}, identifier_field_name="email")
+    print("[%s] create_import(contacts) ->" % label, contacts["uri"])
+    cdo = client.create_import(
+        name="sdk cdo import", entity="customObjects", parent_id=9,
+        fields={"id": "{{CustomObject[9].Id}}"}, identifier_field_name="id")
+    print("[%s] create_import(customObjects) ->" % label, cdo["uri"])
+    for created in (export, contacts, cdo):
+        if not str(created.get("uri", "")).startswith("/"):
+            raise RuntimeError("definition not created: %r" % (created,))
+
+
 def run_basic(target, site, user, password):
     username = site + "\\" + user
     r = requests.get(target.rstrip("/") + "/id", auth=(username, password))
@@ -66,6 +86,7 @@ def run_basic(target, site, user, password):
     print("[basic] bulk_url from /id:", bulk_url)
     client = EloquaBulkClient(username=username, password=password, bulk_url=bulk_url)
     list_contact_fields(client, "basic")
+    create_definitions(client, "basic")
 
 
 def run_oauth(target, site, user, password):

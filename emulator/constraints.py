@@ -59,7 +59,6 @@ STRING_LENGTH = (
 BOOLEAN_PROPERTY = "Must be a boolean value (true or false)."  # [INF]
 INTEGER_PROPERTY = "Must be an integer."  # [INF]
 INTEGER_AT_LEAST = "Must be an integer of at least {low}."  # [INF]
-PROPERTY_UNKNOWN = "Is not a property of this definition."  # [INF]
 PROPERTY_REQUIRED = "Is required."  # [INF]
 FIELDS_OBJECT = "Must be an object of column names mapped to field statements."  # [INF]
 FIELDS_COUNT = "Must contain between 1 and {high} fields."  # reference §13.3

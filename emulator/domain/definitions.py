@@ -21,7 +21,6 @@ from emulator.domain.entities import (
     BY_NAME,
     EXPORTS,
     IMPORTS,
-    KNOWN,
     READ_ONLY,
     SYNC_ACTIONS,
     Family,
@@ -208,22 +207,22 @@ def _render(
 
 
 def _bind(body: Any, at: Where) -> tuple[dict[str, Any], list[Failure]]:
-    """Property names bind case-insensitively; read-only and inapplicable ones are dropped;
-    ``null`` means absent (reference §3.3). Sync actions on a family that takes none are
-    refused rather than dropped, since dropping them would silently lose the client's intent.
+    """Property names bind case-insensitively; read-only, inapplicable and unknown ones are
+    dropped and ``null`` means absent, as on a pod (reference §3.3: an import carrying
+    ``areSystemTimestampsInUTC`` gets 201; eloqua-python-sdk sends the misspelt
+    ``mapDataCardsSensitiveMatch`` on every custom object import). Sync actions on a family
+    that takes none are refused rather than dropped: dropping them would lose the client's
+    intent silently.
     """
     if not isinstance(body, dict):
         return {}, [Failure("body", c.BODY_NOT_OBJECT, body)]
     accepted = {name.lower(): name for name in writable(at.family.name, at.kind)}
-    known = {name.lower() for name in KNOWN}
     read_only = {name.lower() for name in READ_ONLY}
     bound: dict[str, Any] = {}
     failures: list[Failure] = []
     for key, value in body.items():
         folded = key.lower()
-        if folded not in known:
-            failures.append(Failure(key, c.PROPERTY_UNKNOWN, value))
-        elif folded == "syncactions" and folded not in accepted and value:
+        if folded == "syncactions" and folded not in accepted and value:
             failures.append(Failure(key, c.SYNC_ACTIONS_NONE, value))
         elif folded in accepted and folded not in read_only and value is not None:
             bound[accepted[folded]] = value

@@ -118,22 +118,3 @@ def writable(family: str, kind: str) -> tuple[str, ...]:
     elif family == "campaignResponses":
         extra += ("serviceInstanceId",)
     return _IMPORT_COMMON + extra
-
-
-# Every property any definition has: a key outside this set is unknown to Eloqua; a key
-# inside it that does not apply to the definition at hand is dropped, as a pod does
-# (reference §3.3: ``areSystemTimestampsInUTC`` on an import is accepted and not echoed).
-KNOWN = frozenset(
-    {
-        *_IMPORT_COMMON,
-        *_MAP_DATA_CARDS,
-        *_LINK_OPPORTUNITIES,
-        *_EXPORT,
-        *_SYNC_ACTION,
-        "linkUsers",
-        "isIdentifierFieldCaseSensitive",
-        "serviceInstanceId",
-        "syncActions",
-        *READ_ONLY,
-    }
-)
