@@ -62,16 +62,25 @@ def create_definitions(client, label):
     """The SDK's own create_export/create_import, with the keys it always sends
     (``filter: null``, ``syncActions: null``, ``mapDataCardsSensitiveMatch`` ...)."""
     export = client.create_export(
-        name="sdk export", entity="contacts",
-        fields={"email": "{{Contact.Field(C_EmailAddress)}}", "id": "{{Contact.Id}}"})
+        name="sdk export",
+        entity="contacts",
+        fields={"email": "{{Contact.Field(C_EmailAddress)}}", "id": "{{Contact.Id}}"},
+    )
     print("[%s] create_export ->" % label, export["uri"])
     contacts = client.create_import(
-        name="sdk import", entity="contacts",
-        fields={"email": "{{Contact.Field(C_EmailAddress)}}"}, identifier_field_name="email")
+        name="sdk import",
+        entity="contacts",
+        fields={"email": "{{Contact.Field(C_EmailAddress)}}"},
+        identifier_field_name="email",
+    )
     print("[%s] create_import(contacts) ->" % label, contacts["uri"])
     cdo = client.create_import(
-        name="sdk cdo import", entity="customObjects", parent_id=9,
-        fields={"id": "{{CustomObject[9].Id}}"}, identifier_field_name="id")
+        name="sdk cdo import",
+        entity="customObjects",
+        parent_id=9,
+        fields={"id": "{{CustomObject[9].Id}}"},
+        identifier_field_name="id",
+    )
     print("[%s] create_import(customObjects) ->" % label, cdo["uri"])
     for created in (export, contacts, cdo):
         if not str(created.get("uri", "")).startswith("/"):

@@ -8,6 +8,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Callable
 
+import anyio
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -15,6 +16,7 @@ from starlette.middleware import Middleware
 from emulator import seed
 from emulator.config import Settings
 from emulator.domain.directory import load_directory
+from emulator.engine.worker import Worker
 from emulator.errors import EloquaError, OAuthError
 from emulator.http import errors
 from emulator.http.metrics import Metrics, MetricsMiddleware
@@ -43,10 +45,17 @@ def create_app(
                 "fixtures %s from %s", "loaded" if loaded else "already in store", settings.fixtures
             )
             state.store = store
-            state.ready = True
-            yield
+            async with anyio.create_task_group() as tasks:
+                state.worker = Worker(store, clock)
+                tasks.start_soon(state.worker.run, tasks)
+                state.ready = True
+                try:
+                    yield
+                finally:
+                    tasks.cancel_scope.cancel()
         finally:
             state.ready = False
+            state.worker = None
             state.store = None
             store.close()
 

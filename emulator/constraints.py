@@ -84,6 +84,21 @@ FILTER_TEXT = "Must be a string."  # [INF]
 SOURCE_FIELD = "Must be the name of one of the definition's fields."  # [INF]
 LINK_USERS_ACCOUNTS = "Applies to account imports only."  # reference §5.1
 
+# Staging, reference §10. [INF] wording except where marked.
+STAGED_ARRAY = "Must be a JSON array of objects; got {0}."
+STAGED_OBJECT = "Row {index} must be a JSON object."
+STAGED_FLAT = "Row {index}: the value of '{key}' must be a string, number, boolean or null."
+STAGED_CSV_HEADER = "A CSV body starts with a header row of the definition's field names."
+STAGED_CSV_COLUMNS = "Line {line} has a different number of columns than the header ({expected})."
+STAGED_CONTENT_TYPE = "Content-Type must be application/json or text/csv."
+STAGED_FILES = "At most {limit} files can be staged before a sync."  # reference §10
+UPLOAD_TOO_LARGE = "Uploads are limited to 32 MB."  # reference §10: a pod answers 404
+
+# Syncs, reference §9. [INF] wording.
+SYNCED_INSTANCE_URI = "Must reference an existing import, export or sync action definition."
+CALLBACK_URL = "Must be an absolute http or https URL."
+SYNC_NOT_SUPPORTED = "This emulator does not run syncs of {family} {kind} yet."
+
 # OAuth 2.0 error codes and descriptions, reference §2.3 (RFC 6749 §5.2 shape).
 OAUTH_INVALID_REQUEST = "invalid_request"
 OAUTH_INVALID_CLIENT = "invalid_client"

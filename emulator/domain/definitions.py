@@ -31,6 +31,7 @@ from emulator.errors import Failure, NotFound, ValidationFailed
 from emulator.listing import Kind, Listing, ListQuery, parse_list_query
 from emulator.store import catalog as catalog_rows
 from emulator.store import definitions as rows
+from emulator.store import staging as staged
 from emulator.store.pages import Page
 from emulator.types import JSONObject, Principal
 
@@ -126,6 +127,12 @@ def replace(
     return item
 
 
+def revalidate(db: sqlite_utils.Database, principal: Principal, at: Where, item: str) -> None:
+    """Since 20D a definition is validated again when a sync is created (reference §5.4):
+    a field, list or instance removed since it was saved is a 400 on ``POST /syncs``."""
+    _validated(db, principal, at, orjson.loads(item), "PT6H")
+
+
 def get(db: sqlite_utils.Database, principal: Principal, at: Where, id_: int, now: float) -> str:
     return _existing(db, principal, at, id_, now).item
 
@@ -135,6 +142,7 @@ def delete(
 ) -> None:
     _existing(db, principal, at, id_, now)
     rows.delete(db, principal.site_id, at.kind, id_)
+    staged.delete_files(db, staged.open_file_ids(db, principal.site_id, at.kind, id_))
 
 
 def list_definitions(

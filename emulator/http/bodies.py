@@ -13,7 +13,7 @@ from starlette.requests import Request
 
 from emulator import constraints as c
 from emulator.domain.oauth import Client
-from emulator.errors import Failure, OAuthError, ValidationFailed
+from emulator.errors import Failure, NotFound, OAuthError, ValidationFailed
 
 OAUTH_BODY_MAX = 64 * 1024
 JSON_BODY_MAX = 4 * 1024 * 1024  # definitions and syncs are small; 250 fields is ~20 KB
@@ -75,6 +75,26 @@ async def read_oauth_params(request: Request) -> dict[str, str]:
             raise OAuthError(c.OAUTH_INVALID_REQUEST, c.OAUTH_BODY_UNREADABLE)
         return {str(k): str(v) for k, v in data.items() if v is not None}
     return dict(parse_qsl(text, keep_blank_values=True))
+
+
+async def read_upload(request: Request, limit: int) -> tuple[str, str, int]:
+    """A staging upload: ``(media type, text, bytes)``. Over ``limit`` bytes is a 404, as a
+    pod answers uploads over 32 MB (reference §10); the check uses ``Content-Length`` when
+    sent and otherwise stops reading at the limit, so an oversized body is never held."""
+    media = media_type(request)
+    if media not in ("application/json", "text/csv"):
+        raise ValidationFailed([Failure("Content-Type", c.STAGED_CONTENT_TYPE, media or None)])
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise NotFound([Failure("body", c.UPLOAD_TOO_LARGE, int(declared))])
+    raw = await read_bounded(request, limit)
+    if raw is None:
+        raise NotFound([Failure("body", c.UPLOAD_TOO_LARGE, None, has_value=False)])
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValidationFailed([Failure("body", c.BODY_NOT_UTF8, f"byte {exc.start}")]) from None
+    return media, text.removeprefix("\ufeff"), len(raw)
 
 
 def oauth_client(request: Request, params: dict[str, str]) -> Client | None:

@@ -10,6 +10,7 @@ from starlette.requests import Request
 
 from emulator.config import Settings
 from emulator.domain.directory import Directory
+from emulator.engine.worker import Worker
 from emulator.store import Store
 from emulator.types import Principal
 
@@ -51,8 +52,13 @@ class AppState:
     directory: Directory
     clock: Callable[[], float]
     store: Store | None = None
+    worker: Worker | None = None
     ready: bool = False
     auth_cache: AuthCache = field(default_factory=AuthCache)
+
+    def notify_worker(self) -> None:
+        if self.worker is not None:
+            self.worker.notify()
 
     @property
     def db(self) -> Store:

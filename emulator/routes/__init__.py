@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
-from emulator.routes import catalog, control, definitions, identity
+from emulator.routes import catalog, control, definitions, identity, syncs
 
 
 def all_routes() -> list[Route]:
-    return [*identity.routes(), *catalog.routes(), *definitions.routes(), *control.routes()]
+    return [
+        *identity.routes(),
+        *catalog.routes(),
+        *definitions.routes(),
+        *syncs.routes(),
+        *control.routes(),
+    ]

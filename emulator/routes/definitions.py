@@ -8,20 +8,23 @@ operationIds: ``list_contact_imports``, ``create_contact_import``, ``get_contact
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from functools import partial
 
+import anyio.to_thread
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from emulator.domain import definitions
-from emulator.domain.entities import FAMILIES, KIND_SINGULAR, KINDS
+from emulator.domain import definitions, staging
+from emulator.domain.entities import EXPORTS, FAMILIES, KIND_SINGULAR, KINDS
 from emulator.http import bodies
 from emulator.http.auth import require_principal
 from emulator.http.responses import no_content, page_response, raw_json
 from emulator.http.state import state_of
 
 BULK = "/api/bulk/2.0"
+Endpoint = Callable[..., Awaitable[Response]]
 
 
 def _where(request: Request, family: str, kind: str) -> definitions.Where:
@@ -115,53 +118,78 @@ async def delete_definition(request: Request, family: str, kind: str) -> Respons
     return no_content()
 
 
+async def stage_data(request: Request, family: str, kind: str) -> Response:
+    """One staged file; 204, or 201 with the new sync when the definition syncs on import."""
+    principal = await require_principal(request)
+    state = state_of(request)
+    media, text, size = await bodies.read_upload(request, state.settings.upload_max_bytes)
+    parse = staging.parse_json_rows if media == "application/json" else staging.parse_csv_rows
+    rows = await anyio.to_thread.run_sync(parse, text)
+    sync = await state.db.write(
+        staging.stage_and_maybe_sync,
+        principal,
+        _where(request, family, kind),
+        request.path_params["id"],
+        rows,
+        size,
+        state.clock(),
+    )
+    if sync is None:
+        return no_content()
+    state.notify_worker()
+    return raw_json(sync, 201)
+
+
+async def delete_data(request: Request, family: str, kind: str) -> Response:
+    principal = await require_principal(request)
+    state = state_of(request)
+    await state.db.write(
+        staging.clear,
+        principal,
+        _where(request, family, kind),
+        request.path_params["id"],
+        state.clock(),
+    )
+    return no_content()
+
+
+# (path suffix, method, endpoint, operationId template) for each family and kind.
+OPERATIONS: tuple[tuple[str, str, Endpoint, str], ...] = (
+    ("", "GET", list_definitions, "list_{one}s"),
+    ("", "POST", create_definition, "create_{one}"),
+    ("/{id:int}", "GET", get_definition, "get_{one}"),
+    ("/{id:int}", "PUT", update_definition, "update_{one}"),
+    ("/{id:int}", "DELETE", delete_definition, "delete_{one}"),
+)
+DATA_OPERATIONS: tuple[tuple[str, str, Endpoint, str], ...] = (
+    ("/{id:int}/data", "POST", stage_data, "stage_{one}_data"),
+    ("/{id:int}/data", "DELETE", delete_data, "delete_{one}_data"),
+)
+
+
 def routes() -> list[Route]:
     result: list[Route] = []
     for family in FAMILIES:
         base = BULK + family.path.replace("{parentId}", "{parentId:int}")
         for kind in family.kinds:
             one = f"{family.singular}_{KIND_SINGULAR[kind]}"
-            name, kind_ = family.name, kind
-            collection, item = f"{base}/{kind}", f"{base}/{kind}/{{id:int}}"
+            operations = OPERATIONS + (DATA_OPERATIONS if kind != EXPORTS else ())
             result += [
                 Route(
-                    collection,
-                    partial(list_definitions, family=name, kind=kind_),
-                    methods=["GET"],
-                    name=f"list_{one}s",
-                ),
-                Route(
-                    collection,
-                    partial(create_definition, family=name, kind=kind_),
-                    methods=["POST"],
-                    name=f"create_{one}",
-                ),
-                Route(
-                    item,
-                    partial(get_definition, family=name, kind=kind_),
-                    methods=["GET"],
-                    name=f"get_{one}",
-                ),
-                Route(
-                    item,
-                    partial(update_definition, family=name, kind=kind_),
-                    methods=["PUT"],
-                    name=f"update_{one}",
-                ),
-                Route(
-                    item,
-                    partial(delete_definition, family=name, kind=kind_),
-                    methods=["DELETE"],
-                    name=f"delete_{one}",
-                ),
+                    f"{base}/{kind}{suffix}",
+                    partial(endpoint, family=family.name, kind=kind),
+                    methods=[method],
+                    name=template.format(one=one),
+                )
+                for suffix, method, endpoint, template in operations
             ]
-    for kind in KINDS:
-        result.append(
-            Route(
-                f"{BULK}/{kind}",
-                partial(list_every_family, kind=kind),
-                methods=["GET"],
-                name=f"list_{KIND_SINGULAR[kind]}s",
-            )
+    result += [
+        Route(
+            f"{BULK}/{kind}",
+            partial(list_every_family, kind=kind),
+            methods=["GET"],
+            name=f"list_{KIND_SINGULAR[kind]}s",
         )
+        for kind in KINDS
+    ]
     return result

@@ -148,3 +148,15 @@ def field_type_by_statement(
         [site_id, family, parent_id, statement],
     ).fetchone()
     return None if row is None else str(row[0] or "string")
+
+
+def field_flags_by_statement(
+    db: sqlite_utils.Database, site_id: int, family: str, parent_id: int, statement: str
+) -> tuple[str, bool] | None:
+    """``(dataType, hasNotNullConstraint)`` of the catalog field with this statement."""
+    row = db.execute(
+        "SELECT data_type, coalesce(json_extract(item, '$.hasNotNullConstraint'), 0) FROM fields "
+        "WHERE site_id = ? AND family = ? AND parent_id = ? AND statement = ? COLLATE NOCASE",
+        [site_id, family, parent_id, statement],
+    ).fetchone()
+    return None if row is None else (str(row[0] or "string"), bool(row[1]))

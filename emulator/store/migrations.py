@@ -171,6 +171,78 @@ def m004_definitions(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m005_staging_and_syncs(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE staged_files (
+            id INTEGER PRIMARY KEY,
+            site_id INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            definition_id INTEGER NOT NULL,
+            sync_id INTEGER,
+            created_at REAL NOT NULL,
+            expires_at REAL NOT NULL,
+            rows INTEGER NOT NULL,
+            keys TEXT NOT NULL,
+            bytes INTEGER NOT NULL
+        );
+        CREATE INDEX staged_files_definition
+            ON staged_files (site_id, kind, definition_id, sync_id);
+        CREATE TABLE staged_rows (
+            file_id INTEGER NOT NULL REFERENCES staged_files(id) ON DELETE CASCADE,
+            ordinal INTEGER NOT NULL,
+            data TEXT NOT NULL,
+            PRIMARY KEY (file_id, ordinal)
+        ) WITHOUT ROWID;
+        CREATE TABLE syncs (
+            site_id INTEGER NOT NULL,
+            id INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            definition_id INTEGER NOT NULL,
+            family TEXT NOT NULL,
+            parent_id INTEGER NOT NULL,
+            synced_instance_uri TEXT NOT NULL,
+            user_id INTEGER NOT NULL,
+            created_by TEXT NOT NULL,
+            status TEXT NOT NULL,
+            callback_url TEXT,
+            created_at TEXT NOT NULL,
+            created_epoch REAL NOT NULL,
+            started_at TEXT,
+            ended_at TEXT,
+            reads INTEGER NOT NULL DEFAULT 0,
+            shown INTEGER NOT NULL DEFAULT 0,
+            advanced INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (site_id, id)
+        );
+        CREATE INDEX syncs_status ON syncs (status, created_epoch);
+        CREATE INDEX syncs_definition ON syncs (site_id, kind, definition_id, status);
+        CREATE TABLE sync_logs (
+            site_id INTEGER NOT NULL,
+            sync_id INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            count INTEGER NOT NULL,
+            severity TEXT NOT NULL,
+            status_code TEXT NOT NULL,
+            message TEXT,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (site_id, sync_id, seq)
+        );
+        CREATE TABLE sync_rejects (
+            site_id INTEGER NOT NULL,
+            sync_id INTEGER NOT NULL,
+            record_index INTEGER NOT NULL,
+            item TEXT NOT NULL,
+            PRIMARY KEY (site_id, sync_id, record_index)
+        );
+        ALTER TABLE object_records ADD COLUMN account_id INTEGER;
+        CREATE INDEX contacts_email
+            ON contacts (site_id, lower(json_extract(fields, '$.C_EmailAddress')));
+        """
+    )
+
+
 # Tables whose site-0 rows are copied into every new site.
 SEEDED_TABLES = (
     "fields",
@@ -185,7 +257,15 @@ SEEDED_TABLES = (
 
 
 # Tables of what clients create in a site (not seeded).
-SITE_TABLES = ("definitions", "sequences")
+SITE_TABLES = (
+    "definitions",
+    "sequences",
+    "staged_rows",
+    "staged_files",
+    "syncs",
+    "sync_logs",
+    "sync_rejects",
+)
 
 
 def apply(db: sqlite_utils.Database) -> None:

@@ -35,8 +35,13 @@ class Source:
 
 
 def select_page(
-    db: sqlite_utils.Database, source: Source, listing: Listing, query: ListQuery
+    db: sqlite_utils.Database,
+    source: Source,
+    listing: Listing,
+    query: ListQuery,
+    key: str | None = None,
 ) -> Page:
+    """``key`` is the column that makes the order stable (``<table>.id`` by default)."""
     where = [source.where]
     params: list[Any] = list(source.params)
     for term in query.terms:
@@ -50,7 +55,7 @@ def select_page(
         expr, values = _expression_with_params(source, o.name)
         order_parts.append(f"{expr} {'DESC' if o.descending else 'ASC'}")
         order_params_all.extend(values)
-    order_parts.append(f"{source.table}.id ASC")
+    order_parts.append(f"{key or source.table + '.id'} ASC")
     order_sql = ", ".join(order_parts)
     fetch = query.limit if query.total_results else query.limit + 1
     rows = db.execute(

@@ -32,6 +32,7 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
         "id",
         "external_id",
         "contact_id",
+        "account_id",
         "created_at",
         "updated_at",
         "fields",
@@ -95,4 +96,117 @@ def count(db: sqlite_utils.Database, table: str, site_id: int) -> int:
         raise KeyError(table)
     return int(
         db.execute(f"SELECT count(*) FROM {table} WHERE site_id = ?", [site_id]).fetchone()[0]
+    )
+
+
+# Record tables an import can write: (table, extra WHERE for the family, its parameters).
+def scope(family: str, parent_id: int) -> tuple[str, str, list[Any]]:
+    if family in ("customObjects", "events"):
+        return "object_records", "family = ? AND parent_id = ?", [family, parent_id]
+    return family, "1 = 1", []
+
+
+def match(
+    db: sqlite_utils.Database,
+    family: str,
+    parent_id: int,
+    site_id: int,
+    column: str,
+    values: list[str],
+) -> dict[str, list[int]]:
+    """Record ids by identifier value, for one batch, lowest id first. ``column`` is ``id``,
+    ``external_id``, ``email`` (contacts: case-insensitive, indexed) or ``field:<name>``."""
+    table, where, scope_params = scope(family, parent_id)
+    path: list[Any] = []
+    if column == "email":
+        expression = "lower(json_extract(fields, '$.C_EmailAddress'))"
+    elif column.startswith("field:"):
+        expression = "json_extract(fields, ?)"
+        path = [f"$.{column[6:]}"]
+    else:
+        expression = f"CAST({column} AS TEXT)"
+    found: dict[str, list[int]] = {}
+    for start in range(0, len(values), 500):
+        chunk = values[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        rows = db.execute(
+            f"SELECT {expression}, id FROM {table} WHERE site_id = ? AND {where} "
+            f"AND {expression} IN ({marks}) ORDER BY id",
+            [*path, site_id, *scope_params, *path, *chunk],
+        ).fetchall()
+        for value, id_ in rows:
+            found.setdefault(str(value), []).append(int(id_))
+    return found
+
+
+def load(
+    db: sqlite_utils.Database, family: str, parent_id: int, site_id: int, ids: list[int]
+) -> dict[int, JSONObject]:
+    """Rows by id, with ``fields`` decoded."""
+    table, where, scope_params = scope(family, parent_id)
+    found: dict[int, JSONObject] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        cursor = db.execute(
+            f"SELECT * FROM {table} WHERE site_id = ? AND {where} AND id IN ({marks})",
+            [site_id, *scope_params, *chunk],
+        )
+        names = [d[0] for d in cursor.description]
+        for row in cursor.fetchall():
+            record = dict(zip(names, row, strict=True))
+            record["fields"] = orjson.loads(record["fields"])
+            found[int(record["id"])] = record
+    return found
+
+
+def next_record_id(db: sqlite_utils.Database, family: str, parent_id: int, site_id: int) -> int:
+    table, where, scope_params = scope(family, parent_id)
+    row = db.execute(
+        f"SELECT coalesce(max(id), 0) + 1 FROM {table} WHERE site_id = ? AND {where}",
+        [site_id, *scope_params],
+    ).fetchone()
+    return int(row[0])
+
+
+def save(
+    db: sqlite_utils.Database,
+    family: str,
+    parent_id: int,
+    site_id: int,
+    records: list[JSONObject],
+    *,
+    new: bool,
+) -> None:
+    """Insert new records or update changed ones; ``fields`` as dicts."""
+    if not records:
+        return
+    table, where, scope_params = scope(family, parent_id)
+    if new:
+        insert_rows(
+            db,
+            table,
+            site_id,
+            (
+                {**r, "family": family, "parent_id": parent_id} if table == "object_records" else r
+                for r in records
+            ),
+        )
+        return
+    columns = [c for c in _COLUMNS[table] if c not in ("id", "family", "parent_id", "created_at")]
+    assignments = ", ".join(f"{c} = ?" for c in columns)
+    db.conn.executemany(
+        f"UPDATE {table} SET {assignments} WHERE site_id = ? AND {where} AND id = ?",
+        [
+            (
+                *(
+                    orjson.dumps(r["fields"]).decode() if c == "fields" else r.get(c)
+                    for c in columns
+                ),
+                site_id,
+                *scope_params,
+                r["id"],
+            )
+            for r in records
+        ],
     )

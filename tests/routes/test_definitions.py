@@ -279,10 +279,15 @@ def test_inapplicable_known_properties_are_dropped(client) -> None:
 
 def test_unknown_properties_are_dropped_as_on_a_pod(client) -> None:
     """eloqua-python-sdk sends the misspelt mapDataCardsSensitiveMatch on CDO imports."""
-    body = {"name": "sdk cdo", "fields": {"id": "{{CustomObject[9].Id}}"},
-            "identifierFieldName": "id", "mapDataCards": False,
-            "mapDataCardsSensitiveMatch": False, "mapDataCardsEntityField": None,
-            "colour": "red"}
+    body = {
+        "name": "sdk cdo",
+        "fields": {"id": "{{CustomObject[9].Id}}"},
+        "identifierFieldName": "id",
+        "mapDataCards": False,
+        "mapDataCardsSensitiveMatch": False,
+        "mapDataCardsEntityField": None,
+        "colour": "red",
+    }
     response = post(client, "/customObjects/9/imports", body)
     assert response.status_code == 201, response.text
     item = response.json()

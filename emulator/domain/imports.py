@@ -1,0 +1,429 @@
+"""Applying an import sync to contacts, accounts, custom object and event records
+(reference §10, §12): match on the identifier, honour the update and import rules, check
+each value against its field's type, reject bad rows and keep the rest.
+
+Runs inside the sync's one write transaction, batch by batch, so memory depends on the
+batch size (plus the set of identifiers seen, needed to find duplicates).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import orjson
+import sqlite_utils
+
+from emulator import markup, timestamps
+from emulator.domain import statements
+from emulator.engine import logs
+from emulator.store import catalog as catalog_rows
+from emulator.store import records, staging
+from emulator.types import JSONObject
+
+EMAIL = re.compile(r"^[^@\s\"<>,;]+@[^@\s\"<>,;]+\.[^@\s\"<>,;]+$")
+BOOLEANS = {"true": 1, "false": 0, "1": 1, "0": 0, "yes": 1, "no": 0}
+DATE_FORMATS = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d",
+    "%Y-%m-%dT%H:%M:%S",
+    "%m/%d/%Y",
+    "%m/%d/%Y %H:%M:%S",
+    "%Y-%m-%d %H:%M:%S.%f",
+    "%Y-%m-%dT%H:%M:%SZ",
+)
+RECORD_FAMILIES = ("contacts", "accounts", "customObjects", "events")
+# (created, updated, linked) log codes per family, reference §13.4.
+COUNTS = {
+    "contacts": ("ELQ-00004", "ELQ-00022", None),
+    "accounts": ("ELQ-00005", "ELQ-00023", None),
+    "customObjects": ("ELQ-00007", "ELQ-00012", "ELQ-00025"),
+    "events": ("ELQ-00077", "ELQ-00079", "ELQ-00078"),
+}
+BATCH = 1000
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a column of staged data goes."""
+
+    key: str
+    kind: str  # id | external_id | field | flag | contact | ignored
+    name: str
+    data_type: str = "string"
+    not_null: bool = False
+
+
+@dataclass
+class Outcome:
+    staged: int = 0
+    created: int = 0
+    updated: int = 0
+    linked: int = 0
+    duplicates: int = 0
+    invalid_emails: int = 0
+    invalid_values: int = 0
+    missing: int = 0
+    unmatched: int = 0
+    existing: int = 0
+    ignored_keys: list[str] = field(default_factory=list)
+    missing_keys: list[tuple[str, int]] = field(default_factory=list)
+    rejects: list[tuple[int, JSONObject]] = field(default_factory=list)
+
+    @property
+    def rejected(self) -> int:
+        return self.duplicates + self.invalid_emails + self.invalid_values + self.missing
+
+    @property
+    def status(self) -> str:
+        troubled = self.rejected or self.ignored_keys or self.unmatched
+        return "warning" if troubled else "success"
+
+
+def targets(
+    db: sqlite_utils.Database, site_id: int, family: str, parent_id: int, definition: JSONObject
+) -> dict[str, Target]:
+    catalog = statements.StoreCatalog(db, site_id)
+    entity = statements.entity(family, parent_id or None)
+    found: dict[str, Target] = {}
+    for key, text in definition["fields"].items():
+        resolved = markup.resolve_field(text, entity, catalog)
+        found[key] = _target(db, site_id, family, parent_id, key, resolved)
+    return found
+
+
+def _target(
+    db: sqlite_utils.Database,
+    site_id: int,
+    family: str,
+    parent_id: int,
+    key: str,
+    resolved: markup.ResolvedField,
+) -> Target:
+    node, data_type = resolved.node, resolved.data_type
+    flags = catalog_rows.field_flags_by_statement(db, site_id, family, parent_id, resolved.text)
+    not_null = bool(flags and flags[1])
+    a = markup.ast
+    if isinstance(node, a.ContactAttribute | a.AccountAttribute | a.CustomObjectAttribute):
+        if node.attribute == "Id":
+            return Target(key, "id", "id", "number")
+        if node.attribute == "ExternalId":
+            return Target(key, "external_id", "external_id")
+        return Target(key, "ignored", node.attribute)
+    if isinstance(node, a.ContactEmailAttribute):
+        column = {
+            "IsSubscribed": "is_subscribed",
+            "IsBounced": "is_bounced",
+            "Format": "email_format",
+        }[node.attribute]
+        return Target(key, "flag", column, "string" if column == "email_format" else "boolean")
+    if isinstance(node, a.ContactField | a.AccountField):
+        return Target(key, "field", node.name, data_type, not_null)
+    if isinstance(node, a.CustomObjectField | a.EventField):
+        return Target(key, "field", str(node.field_id), data_type, not_null)
+    if isinstance(node, a.CustomObjectContactField):
+        return Target(key, "contact", node.name, data_type)
+    return Target(key, "ignored", resolved.text, data_type)
+
+
+def apply(
+    db: sqlite_utils.Database,
+    site_id: int,
+    sync_id: int,
+    family: str,
+    parent_id: int,
+    definition: JSONObject,
+    now: float,
+) -> Outcome:
+    fields = targets(db, site_id, family, parent_id, definition)
+    identifier = fields.get(definition.get("identifierFieldName", ""))
+    run = _Run(db, site_id, family, parent_id, definition, fields, identifier, now)
+    outcome = run.outcome
+    index = 0
+    for file_id, rows, keys in staging.files_of_sync(db, site_id, sync_id):
+        present = set(orjson.loads(keys))
+        outcome.missing_keys += [(k, file_id) for k in fields if k not in present]
+        for key in sorted(present - set(fields)):
+            if key not in outcome.ignored_keys:
+                outcome.ignored_keys.append(key)
+        for batch in staging.rows_of_file(db, file_id, BATCH):
+            run.batch([(index + n, orjson.loads(text)) for n, text in enumerate(batch, 1)])
+            index += len(batch)
+        outcome.staged += rows
+    return outcome
+
+
+class _Run:
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        site_id: int,
+        family: str,
+        parent_id: int,
+        definition: JSONObject,
+        fields: dict[str, Target],
+        identifier: Target | None,
+        now: float,
+    ) -> None:
+        self.db, self.site_id, self.family, self.parent_id = db, site_id, family, parent_id
+        self.fields, self.identifier = fields, identifier
+        self.rule = definition.get("updateRule", "always")
+        self.rules = definition.get("updateRuleByField", {})
+        self.import_rule = definition.get("importRule", "createAndUpdate")
+        self.update_all = bool(definition.get("isUpdatingMultipleMatchedRecords"))
+        self.stamp = timestamps.from_epoch(now)
+        self.seen: set[str] = set()
+        self.next_id = records.next_record_id(db, family, parent_id, site_id)
+        self.outcome = Outcome()
+        self.column = self._match_column()
+
+    def _match_column(self) -> str:
+        target = self.identifier
+        if target is None:
+            return ""
+        if target.kind in ("id", "external_id"):
+            return target.kind
+        if self.family == "contacts" and target.name.lower() == "c_emailaddress":
+            return "email"
+        return f"field:{target.name}"
+
+    def _identity(self, value: str) -> str:
+        return value.lower() if self.column == "email" else value
+
+    def batch(self, rows: list[tuple[int, JSONObject]]) -> None:
+        accepted: list[tuple[int, dict[str, str]]] = []
+        for index, raw in rows:
+            values = {k: _text(v) for k, v in raw.items()}
+            if self._checked(index, values):
+                accepted.append((index, values))
+        wanted = [
+            self._identity(v[self.identifier.key])
+            for _, v in accepted
+            if self.identifier and v.get(self.identifier.key)
+        ]
+        matches = (
+            records.match(self.db, self.family, self.parent_id, self.site_id, self.column, wanted)
+            if self.column
+            else {}
+        )
+        existing = records.load(
+            self.db,
+            self.family,
+            self.parent_id,
+            self.site_id,
+            sorted({i for ids in matches.values() for i in ids}),
+        )
+        creates: list[JSONObject] = []
+        updates: list[JSONObject] = []
+        for index, values in accepted:
+            key = self._identity(values.get(self.identifier.key, "")) if self.identifier else ""
+            ids = matches.get(key, []) if key else []
+            if ids:
+                if self.import_rule == "createOnly":
+                    self.outcome.existing += 1
+                    continue
+                for record_id in ids if self.update_all else ids[:1]:
+                    updates.append(self._update(existing[record_id], values))
+            elif self.import_rule == "updateOnly" or (
+                key and self.identifier and self.identifier.kind == "id"
+            ):
+                self.outcome.unmatched += 1
+            elif (record := self._create(index, values)) is not None:
+                creates.append(record)
+        records.save(self.db, self.family, self.parent_id, self.site_id, updates, new=False)
+        records.save(self.db, self.family, self.parent_id, self.site_id, creates, new=True)
+        self.outcome.updated += len(updates)
+        self.outcome.created += len(creates)
+
+    def _checked(self, index: int, values: dict[str, str]) -> bool:
+        """Type checks and duplicates; a failing row becomes a reject."""
+        invalid_email = [
+            t.key
+            for t in self.fields.values()
+            if t.data_type == "emailAddress"
+            and values.get(t.key)
+            and not EMAIL.match(values[t.key])
+        ]
+        if invalid_email:
+            return self._reject(index, values, invalid_email, "ELQ-00002", "invalid_emails")
+        invalid = [
+            t.key
+            for t in self.fields.values()
+            if values.get(t.key) and not _valid(t.data_type, values[t.key])
+        ]
+        if invalid:
+            return self._reject(index, values, invalid, "ELQ-00040", "invalid_values")
+        if self.identifier is not None:
+            value = values.get(self.identifier.key, "")
+            if not value and self.identifier.kind not in ("id", "external_id"):
+                return self._reject(index, values, [self.identifier.key], "ELQ-00061", "missing")
+            if value:
+                key = self._identity(value)
+                if key in self.seen:
+                    return self._reject(
+                        index, values, [self.identifier.key], "ELQ-00026", "duplicates"
+                    )
+                self.seen.add(key)
+        return True
+
+    def _reject(
+        self, index: int, values: dict[str, str], invalid: list[str], code: str, counter: str
+    ) -> bool:
+        setattr(self.outcome, counter, getattr(self.outcome, counter) + 1)
+        self.outcome.rejects.append(
+            (
+                index,
+                {
+                    "fieldValues": {key: values.get(key, "") for key in self.fields},
+                    "message": logs.REJECT_MESSAGES[code],
+                    "statusCode": code,
+                    "recordIndex": index,
+                    "invalidFields": invalid,
+                },
+            )
+        )
+        return False
+
+    def _create(self, index: int, values: dict[str, str]) -> JSONObject | None:
+        missing = [
+            t.key
+            for t in self.fields.values()
+            if t.kind == "field" and t.not_null and not values.get(t.key)
+        ]
+        if missing:
+            self._reject(index, values, missing, "ELQ-00061", "missing")
+            return None
+        record: JSONObject = {
+            "id": self.next_id,
+            "created_at": self.stamp,
+            "updated_at": self.stamp,
+            "fields": {},
+        }
+        self.next_id += 1
+        self._write(record, values, creating=True)
+        return record
+
+    def _update(self, record: JSONObject, values: dict[str, str]) -> JSONObject:
+        self._write(record, values, creating=False)
+        record["updated_at"] = self.stamp
+        return record
+
+    def _write(self, record: JSONObject, values: dict[str, str], *, creating: bool) -> None:
+        for target in self.fields.values():
+            if target.key not in values or target.kind in ("ignored", "id"):
+                continue
+            new = values[target.key]
+            if target.kind == "contact":
+                contact = self._contact(target.name, new)
+                if contact is not None and record.get("contact_id") != contact:
+                    record["contact_id"] = contact
+                    self.outcome.linked += 1
+                continue
+            old = _current(record, target)
+            if not creating and not _replaces(self.rules.get(target.key, self.rule), old, new):
+                continue
+            if target.kind == "field":
+                record["fields"][target.name] = new
+            elif target.kind == "flag":
+                record[target.name] = (
+                    BOOLEANS.get(new.lower(), 0) if target.data_type == "boolean" else new
+                )
+            elif target.kind == "external_id":
+                record["external_id"] = new or None
+
+    def _contact(self, name: str, value: str) -> int | None:
+        if not value:
+            return None
+        column = "email" if name.lower() == "c_emailaddress" else f"field:{name}"
+        ids = records.match(
+            self.db,
+            "contacts",
+            0,
+            self.site_id,
+            column,
+            [value.lower() if column == "email" else value],
+        )
+        found = next(iter(ids.values()), [])
+        return found[0] if found else None
+
+
+def _current(record: JSONObject, target: Target) -> str:
+    if target.kind == "field":
+        return str(record["fields"].get(target.name) or "")
+    value = record.get(target.name if target.kind == "flag" else "external_id")
+    return "" if value is None else str(value)
+
+
+def _replaces(rule: str, old: str, new: str) -> bool:
+    """``updateRule`` semantics; ``useFieldRule`` falls back to ``always`` since catalog
+    fields carry no rule of their own here."""
+    if rule == "ifNewIsNotNull":
+        return new != ""
+    if rule == "ifExistingIsNull":
+        return old == ""
+    return True
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _valid(data_type: str, value: str) -> bool:
+    kind = data_type.lower()
+    if kind == "number":
+        try:
+            float(value.replace(",", ""))
+        except ValueError:
+            return False
+        return True
+    if kind == "date":
+        return any(_parses(value, f) for f in DATE_FORMATS)
+    if kind == "boolean":
+        return value.lower() in BOOLEANS
+    return True
+
+
+def _parses(value: str, pattern: str) -> bool:
+    try:
+        datetime.strptime(value, pattern)
+    except ValueError:
+        return False
+    return True
+
+
+def log_entries(outcome: Outcome, family: str) -> Iterator[logs.Entry]:
+    """The log lines of an import sync, in the order a pod wrote them (reference §13.1)."""
+    yield logs.entry("ELQ-00130", outcome.staged)
+    yield logs.entry("ELQ-00137")
+    for key in outcome.ignored_keys:
+        yield logs.entry("ELQ-00111", severity=logs.WARNING, field=key)
+    for key, file_id in outcome.missing_keys:
+        yield logs.entry("ELQ-00121", field=key, file=file_id)
+    if outcome.staged == 0:
+        yield logs.entry("ELQ-00124")
+    yield logs.processed(outcome.status)
+    yield logs.entry("ELQ-00001", outcome.staged)
+    for code, count in (
+        ("ELQ-00026", outcome.duplicates),
+        ("ELQ-00002", outcome.invalid_emails),
+        ("ELQ-00144", outcome.invalid_values),
+        ("ELQ-00061", outcome.missing),
+        ("ELQ-00034", outcome.unmatched),
+    ):
+        if count:
+            yield logs.entry(code, count, logs.WARNING)
+    yield logs.entry("ELQ-00003", outcome.staged - outcome.duplicates)
+    created, updated, linked = COUNTS[family]
+    yield logs.entry(created, outcome.created)
+    yield logs.entry(updated, outcome.updated)
+    if linked and outcome.linked:
+        yield logs.entry(linked, outcome.linked)
+    if outcome.rejected:
+        yield logs.entry("ELQ-00060", outcome.rejected, logs.WARNING)

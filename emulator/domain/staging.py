@@ -1,0 +1,131 @@
+"""Staging data for import and sync-action definitions (reference §10).
+
+Each POST is one staged file. The rows are checked (flat objects only) and written in
+batches inside the request's transaction, so a rejected upload stores nothing and an
+accepted one survives a restart.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from typing import Any
+
+import orjson
+import sqlite_utils
+
+from emulator import constraints as c
+from emulator.domain import definitions, syncs
+from emulator.durations import parse_duration
+from emulator.errors import Conflict, Failure, ValidationFailed
+from emulator.store import staging as rows
+from emulator.store import syncs as sync_rows
+from emulator.types import JSONObject, Principal
+
+MAX_FILES = 500  # reference §10: the 501st upload before a sync is a 400
+SCALARS = (str, int, float, bool, type(None))
+
+
+def parse_json_rows(text: str) -> list[JSONObject]:
+    try:
+        data: Any = orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        raise ValidationFailed([Failure("body", c.PARSING_ERROR, str(exc))]) from None
+    if not isinstance(data, list):
+        raise ValidationFailed([Failure("body", c.STAGED_ARRAY.format(type(data).__name__), None)])
+    for index, row in enumerate(data, 1):
+        if not isinstance(row, dict):
+            raise ValidationFailed([Failure("body", c.STAGED_OBJECT.format(index=index), row)])
+        for key, value in row.items():
+            if not isinstance(value, SCALARS):
+                raise ValidationFailed(
+                    [Failure("body", c.STAGED_FLAT.format(index=index, key=key), value)]
+                )
+    return data
+
+
+def parse_csv_rows(text: str) -> list[JSONObject]:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader, None)
+        if not header or not any(h.strip() for h in header):
+            raise ValidationFailed([Failure("body", c.STAGED_CSV_HEADER, None, has_value=False)])
+        found: list[JSONObject] = []
+        for number, record in enumerate(reader, 2):
+            if not record:
+                continue
+            if len(record) != len(header):
+                raise ValidationFailed(
+                    [
+                        Failure(
+                            "body",
+                            c.STAGED_CSV_COLUMNS.format(line=number, expected=len(header)),
+                            len(record),
+                        )
+                    ]
+                )
+            found.append(dict(zip(header, record, strict=True)))
+    except csv.Error as exc:
+        raise ValidationFailed([Failure("body", c.PARSING_ERROR, str(exc))]) from None
+    return found
+
+
+def stage(
+    db: sqlite_utils.Database,
+    principal: Principal,
+    at: definitions.Where,
+    id_: int,
+    staged: list[JSONObject],
+    size: int,
+    now: float,
+) -> int:
+    """Store one file; returns its id."""
+    item = orjson.loads(definitions.get(db, principal, at, id_, now))
+    if rows.count_open_files(db, principal.site_id, at.kind, id_, now) >= MAX_FILES:
+        raise ValidationFailed(
+            [Failure("body", c.STAGED_FILES.format(limit=MAX_FILES), None, has_value=False)]
+        )
+    retention = parse_duration(item.get("dataRetentionDuration", "P7D")) or 7 * 86400.0
+    file_id = rows.insert_file(db, principal.site_id, at.kind, id_, now, now + retention, size)
+    keys: dict[str, None] = {}
+    count = rows.insert_rows(db, file_id, _encoded(staged, keys))
+    rows.finish_file(db, file_id, count, orjson.dumps(list(keys)).decode())
+    return file_id
+
+
+def stage_and_maybe_sync(
+    db: sqlite_utils.Database,
+    principal: Principal,
+    at: definitions.Where,
+    id_: int,
+    staged: list[JSONObject],
+    size: int,
+    now: float,
+) -> str | None:
+    """Stage, then create the sync when the definition has ``isSyncTriggeredOnImport``."""
+    stage(db, principal, at, id_, staged, size, now)
+    item = orjson.loads(definitions.get(db, principal, at, id_, now))
+    if not item.get("isSyncTriggeredOnImport"):
+        return None
+    return syncs.create(db, principal, {"syncedInstanceUri": at.uri(id_)}, now)
+
+
+def _encoded(staged: list[JSONObject], keys: dict[str, None]) -> Iterator[str]:
+    for row in staged:
+        keys.update(dict.fromkeys(row))
+        yield orjson.dumps(row).decode()
+
+
+def clear(
+    db: sqlite_utils.Database, principal: Principal, at: definitions.Where, id_: int, now: float
+) -> None:
+    """DELETE …/data: 409 while a sync of the definition is pending or running (24B)."""
+    definitions.get(db, principal, at, id_, now)
+    if sync_rows.busy(db, principal.site_id, at.kind, id_):
+        raise Conflict([Failure("uri", c.CONFLICT, at.uri(id_) + "/data")])
+    rows.delete_files(db, rows.open_file_ids(db, principal.site_id, at.kind, id_))
+
+
+def purge_expired(db: sqlite_utils.Database, now: float) -> None:
+    rows.delete_files(db, rows.expired_file_ids(db, now))

@@ -1,0 +1,1 @@
+"""The sync engine: pure life-cycle and progression rules, the runner and the worker."""

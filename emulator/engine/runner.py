@@ -1,0 +1,87 @@
+"""Running one sync, in one write transaction: its effects, logs, rejects and terminal
+status commit together, so a crash mid-run leaves the sync ``active`` with no effects and
+the worker runs it again at the next start."""
+
+from __future__ import annotations
+
+import orjson
+import sqlite_utils
+
+from emulator import markup, timestamps
+from emulator.domain import imports
+from emulator.domain.entities import EXPORTS, IMPORTS
+from emulator.engine import logs
+from emulator.engine.lifecycle import SyncStatus
+from emulator.store import definitions as definition_rows
+from emulator.store import staging
+from emulator.store import syncs as rows
+
+PRODUCT = {"imports": "Import", "exports": "Export", "syncActions": "SyncAction"}
+
+
+def claim_next(db: sqlite_utils.Database, now: float) -> rows.SyncRow | None:
+    """The oldest pending sync, now ``active``."""
+    row = rows.next_pending(db)
+    if row is None:
+        return None
+    rows.set_status(
+        db, row.site_id, row.id, SyncStatus.ACTIVE.value, started_at=timestamps.from_epoch(now)
+    )
+    return rows.get(db, row.site_id, row.id)
+
+
+def run(db: sqlite_utils.Database, row: rows.SyncRow, now: float) -> rows.SyncRow:
+    stamp = timestamps.from_epoch(now)
+    definition = definition_rows.get(
+        db, row.site_id, row.kind, row.family, row.parent_id, row.definition_id, now
+    )
+    entries: list[logs.Entry]
+    rejects: list[tuple[int, dict[str, object]]] = []
+    if definition is None:
+        status = SyncStatus.ERROR.value
+        entries = [
+            logs.entry(
+                "ELQ-00143",
+                severity=logs.ERROR,
+                product=PRODUCT[row.kind],
+                definition_id=row.definition_id,
+            ),
+            logs.processed(status),
+        ]
+    elif row.kind == IMPORTS and row.family in imports.RECORD_FAMILIES:
+        try:
+            outcome = imports.apply(
+                db,
+                row.site_id,
+                row.id,
+                row.family,
+                row.parent_id,
+                orjson.loads(definition.item),
+                now,
+            )
+        except markup.MarkupError:
+            status = SyncStatus.ERROR.value
+            entries = [
+                logs.entry("ELQ-00122", severity=logs.ERROR, sync_id=row.id, user_id=row.user_id),
+                logs.processed(status),
+            ]
+        else:
+            status = outcome.status
+            entries = list(imports.log_entries(outcome, row.family))
+            rejects = outcome.rejects
+    else:
+        raise ValueError(f"syncs of {row.family} {row.kind} are refused when created")
+    staging.delete_files(db, [f[0] for f in staging.files_of_sync(db, row.site_id, row.id)])
+    rows.add_logs(
+        db, row.site_id, row.id, ((e.count, e.severity, e.code, e.message) for e in entries), stamp
+    )
+    rows.add_rejects(db, row.site_id, row.id, rejects)
+    rows.set_status(db, row.site_id, row.id, status, ended_at=stamp)
+    final = rows.get(db, row.site_id, row.id)
+    assert final is not None
+    return final
+
+
+def runnable(kind: str, family: str) -> bool:
+    """Which syncs this emulator can run today; others are refused by ``POST /syncs``."""
+    return kind == IMPORTS and family in imports.RECORD_FAMILIES and kind != EXPORTS

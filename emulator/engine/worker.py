@@ -1,0 +1,52 @@
+"""The background worker started by the app's lifespan: it runs pending syncs one at a
+time, as soon as it can (what clients see is the progression policy's business), and at
+start-up puts syncs orphaned by a crash back in the queue."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+import anyio
+
+from emulator.domain import staging
+from emulator.domain.syncs import render
+from emulator.engine import callbacks, runner
+from emulator.store import Store
+from emulator.store import syncs as rows
+
+log = logging.getLogger("emulator.worker")
+IDLE = 0.25
+PURGE_EVERY = 60.0
+
+
+class Worker:
+    def __init__(self, store: Store, clock: Callable[[], float]) -> None:
+        self.store = store
+        self.clock = clock
+        self._wake = anyio.Event()
+        self.completed = 0
+
+    def notify(self) -> None:
+        self._wake.set()
+
+    async def run(self, task_group: anyio.abc.TaskGroup) -> None:
+        recovered = await self.store.write(rows.reset_orphans)
+        if recovered:
+            log.info("%d interrupted sync(s) queued again", recovered)
+        purged_at = 0.0
+        while True:
+            now = self.clock()
+            if now - purged_at > PURGE_EVERY:
+                await self.store.write(staging.purge_expired, now)
+                purged_at = now
+            row = await self.store.write(runner.claim_next, now)
+            if row is None:
+                with anyio.move_on_after(IDLE):
+                    await self._wake.wait()
+                self._wake = anyio.Event()
+                continue
+            final = await self.store.write(runner.run, row, self.clock())
+            self.completed += 1
+            if final.callback_url:
+                task_group.start_soon(callbacks.notify, final.callback_url, render(final, 2))

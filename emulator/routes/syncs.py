@@ -1,0 +1,95 @@
+"""Sync routes: create, list, read, logs and rejects (reference §9, §13.1)."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from emulator.domain import syncs
+from emulator.http import bodies
+from emulator.http.auth import require_principal
+from emulator.http.responses import page_response, raw_json
+from emulator.http.state import state_of
+
+BULK = "/api/bulk/2.0"
+
+
+async def create_sync(request: Request) -> Response:
+    principal = await require_principal(request)
+    body = await bodies.read_json(request)
+    state = state_of(request)
+    item = await state.db.write(syncs.create, principal, body, state.clock())
+    state.notify_worker()
+    return raw_json(item, 201)
+
+
+async def list_syncs(request: Request) -> Response:
+    principal = await require_principal(request)
+    state = state_of(request)
+    page, query = await state.db.read(
+        syncs.list_syncs,
+        principal,
+        request.query_params,
+        state.settings.list_limit_max,
+        state.settings.sync_progression,
+        state.clock(),
+    )
+    return page_response(page, query)
+
+
+async def get_sync(request: Request) -> Response:
+    """A read advances ``polls:N`` progression, so it goes through the writer."""
+    principal = await require_principal(request)
+    state = state_of(request)
+    item = await state.db.write(
+        syncs.read,
+        principal,
+        request.path_params["id"],
+        state.settings.sync_progression,
+        state.clock(),
+    )
+    return raw_json(item)
+
+
+async def list_sync_logs(request: Request) -> Response:
+    principal = await require_principal(request)
+    state = state_of(request)
+    page, query = await state.db.read(
+        syncs.logs,
+        principal,
+        request.path_params["id"],
+        request.query_params,
+        state.settings.list_limit_max,
+    )
+    return page_response(page, query)
+
+
+async def list_sync_rejects(request: Request) -> Response:
+    principal = await require_principal(request)
+    state = state_of(request)
+    page, query = await state.db.read(
+        syncs.rejects,
+        principal,
+        request.path_params["id"],
+        request.query_params,
+        state.settings.list_limit_max,
+    )
+    return page_response(page, query)
+
+
+def routes() -> list[Route]:
+    return [
+        Route(f"{BULK}/syncs", create_sync, methods=["POST"], name="create_sync"),
+        Route(f"{BULK}/syncs", list_syncs, methods=["GET"], name="list_syncs"),
+        Route(f"{BULK}/syncs/{{id:int}}", get_sync, methods=["GET"], name="get_sync"),
+        Route(
+            f"{BULK}/syncs/{{id:int}}/logs", list_sync_logs, methods=["GET"], name="list_sync_logs"
+        ),
+        Route(
+            f"{BULK}/syncs/{{id:int}}/rejects",
+            list_sync_rejects,
+            methods=["GET"],
+            name="list_sync_rejects",
+        ),
+    ]

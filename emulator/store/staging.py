@@ -1,0 +1,137 @@
+"""Staged files and their rows. Each upload is one file; rows keep their order, so a
+sync's ``recordIndex`` runs across its files in upload order."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from itertools import islice
+
+import sqlite_utils
+
+BATCH = 2000
+
+
+def count_open_files(
+    db: sqlite_utils.Database, site_id: int, kind: str, definition_id: int, now: float
+) -> int:
+    row = db.execute(
+        "SELECT count(*) FROM staged_files WHERE site_id = ? AND kind = ? AND definition_id = ? "
+        "AND sync_id IS NULL AND expires_at > ?",
+        [site_id, kind, definition_id, now],
+    ).fetchone()
+    return int(row[0])
+
+
+def insert_file(
+    db: sqlite_utils.Database,
+    site_id: int,
+    kind: str,
+    definition_id: int,
+    now: float,
+    expires_at: float,
+    size: int,
+) -> int:
+    cursor = db.execute(
+        "INSERT INTO staged_files (site_id, kind, definition_id, created_at, expires_at, rows, "
+        "keys, bytes) VALUES (?, ?, ?, ?, ?, 0, '[]', ?)",
+        [site_id, kind, definition_id, now, expires_at, size],
+    )
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
+
+
+def insert_rows(db: sqlite_utils.Database, file_id: int, rows: Iterable[str]) -> int:
+    """Rows as JSON text, in batches; returns how many."""
+    count = 0
+    numbered = ((file_id, ordinal, data) for ordinal, data in enumerate(rows, 1))
+    while batch := list(islice(numbered, BATCH)):
+        db.conn.executemany(
+            "INSERT INTO staged_rows (file_id, ordinal, data) VALUES (?, ?, ?)", batch
+        )
+        count += len(batch)
+    return count
+
+
+def finish_file(db: sqlite_utils.Database, file_id: int, rows: int, keys: str) -> None:
+    db.execute("UPDATE staged_files SET rows = ?, keys = ? WHERE id = ?", [rows, keys, file_id])
+
+
+def claim(
+    db: sqlite_utils.Database, site_id: int, kind: str, definition_id: int, sync_id: int, now: float
+) -> int:
+    """Give a new sync every unexpired, unclaimed file of its definition."""
+    return db.execute(
+        "UPDATE staged_files SET sync_id = ? WHERE site_id = ? AND kind = ? AND definition_id = ? "
+        "AND sync_id IS NULL AND expires_at > ?",
+        [sync_id, site_id, kind, definition_id, now],
+    ).rowcount
+
+
+def files_of_sync(
+    db: sqlite_utils.Database, site_id: int, sync_id: int
+) -> list[tuple[int, int, str]]:
+    """``(file id, rows, keys JSON)`` in upload order."""
+    return [
+        (int(r[0]), int(r[1]), str(r[2]))
+        for r in db.execute(
+            "SELECT id, rows, keys FROM staged_files WHERE site_id = ? AND sync_id = ? ORDER BY id",
+            [site_id, sync_id],
+        )
+    ]
+
+
+def rows_of_file(db: sqlite_utils.Database, file_id: int, size: int = BATCH) -> Iterator[list[str]]:
+    """A file's rows in order, ``size`` at a time (memory stays bounded)."""
+    last = 0
+    while True:
+        batch = db.execute(
+            "SELECT ordinal, data FROM staged_rows WHERE file_id = ? AND ordinal > ? "
+            "ORDER BY ordinal LIMIT ?",
+            [file_id, last, size],
+        ).fetchall()
+        if not batch:
+            return
+        last = batch[-1][0]
+        yield [row[1] for row in batch]
+
+
+def delete_files(db: sqlite_utils.Database, file_ids: list[int]) -> None:
+    for start in range(0, len(file_ids), 500):
+        chunk = file_ids[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        db.execute(f"DELETE FROM staged_rows WHERE file_id IN ({marks})", chunk)
+        db.execute(f"DELETE FROM staged_files WHERE id IN ({marks})", chunk)
+
+
+def open_file_ids(
+    db: sqlite_utils.Database, site_id: int, kind: str, definition_id: int
+) -> list[int]:
+    return [
+        int(r[0])
+        for r in db.execute(
+            "SELECT id FROM staged_files WHERE site_id = ? AND kind = ? AND definition_id = ? "
+            "AND sync_id IS NULL",
+            [site_id, kind, definition_id],
+        )
+    ]
+
+
+def all_file_ids(
+    db: sqlite_utils.Database, site_id: int, kind: str, definition_id: int
+) -> list[int]:
+    return [
+        int(r[0])
+        for r in db.execute(
+            "SELECT id FROM staged_files WHERE site_id = ? AND kind = ? AND definition_id = ?",
+            [site_id, kind, definition_id],
+        )
+    ]
+
+
+def expired_file_ids(db: sqlite_utils.Database, now: float) -> list[int]:
+    return [
+        int(r[0])
+        for r in db.execute(
+            "SELECT id FROM staged_files WHERE sync_id IS NULL AND expires_at <= ?", [now]
+        )
+    ]
