@@ -97,6 +97,7 @@ UPLOAD_TOO_LARGE = "Uploads are limited to 32 MB."  # reference §10: a pod answ
 # Syncs, reference §9. [INF] wording.
 SYNCED_INSTANCE_URI = "Must reference an existing import, export or sync action definition."
 CALLBACK_URL = "Must be an absolute http or https URL."
+SITE_UNKNOWN = "No site of this name has signed in."  # control plane
 SYNC_NOT_SUPPORTED = "This emulator does not run syncs of {family} {kind} yet."
 
 # OAuth 2.0 error codes and descriptions, reference §2.3 (RFC 6749 §5.2 shape).

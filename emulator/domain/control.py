@@ -6,7 +6,9 @@ from pathlib import Path
 
 import sqlite_utils
 
-from emulator import seed
+from emulator import constraints, seed
+from emulator.domain import syncs
+from emulator.errors import Failure, NotFound
 from emulator.store import identity, sites
 
 
@@ -17,3 +19,11 @@ def reset(db: sqlite_utils.Database, fixtures: Path, now: float) -> None:
 
 def summary(db: sqlite_utils.Database) -> dict[str, object]:
     return {"sites": identity.count_sites(db), "fixtures": sites.get_meta(db, seed.DIGEST_KEY)}
+
+
+def advance_sync(db: sqlite_utils.Database, site: str, sync_id: int) -> dict[str, object]:
+    found = identity.find_site(db, site)
+    if found is None:
+        raise NotFound([Failure("site", constraints.SITE_UNKNOWN, site)])
+    syncs.advance(db, found[0], sync_id)
+    return {"site": found[1], "uri": f"/syncs/{sync_id}"}

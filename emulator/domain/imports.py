@@ -179,6 +179,7 @@ class _Run:
         self.next_id = records.next_record_id(db, family, parent_id, site_id)
         self.outcome = Outcome()
         self.column = self._match_column()
+        self.cards = _data_cards(definition)
 
     def _match_column(self) -> str:
         target = self.identifier
@@ -312,6 +313,8 @@ class _Run:
         return record
 
     def _write(self, record: JSONObject, values: dict[str, str], *, creating: bool) -> None:
+        if self.cards is not None:
+            self._link(record, values, *self.cards)
         for target in self.fields.values():
             if target.key not in values or target.kind in ("ignored", "id"):
                 continue
@@ -334,6 +337,34 @@ class _Run:
             elif target.kind == "external_id":
                 record["external_id"] = new or None
 
+    def _link(
+        self,
+        record: JSONObject,
+        values: dict[str, str],
+        source: str,
+        family: str,
+        field: str,
+        case_sensitive: bool,
+    ) -> None:
+        """``mapDataCards``: link the record to the contact or account whose ``field``
+        holds the value of column ``source`` (reference §12.2)."""
+        value = values.get(source, "")
+        if not value:
+            return
+        column = (
+            "email"
+            if family == "contacts" and field.lower() == "c_emailaddress"
+            else (f"field:{field}")
+        )
+        wanted = value.lower() if column == "email" and not case_sensitive else value
+        ids = records.match(self.db, family, 0, self.site_id, column, [wanted])
+        found = next(iter(ids.values()), [])
+        if found:
+            key = "contact_id" if family == "contacts" else "account_id"
+            if record.get(key) != found[0]:
+                record[key] = found[0]
+                self.outcome.linked += 1
+
     def _contact(self, name: str, value: str) -> int | None:
         if not value:
             return None
@@ -348,6 +379,23 @@ class _Run:
         )
         found = next(iter(ids.values()), [])
         return found[0] if found else None
+
+
+def _data_cards(definition: JSONObject) -> tuple[str, str, str, bool] | None:
+    """``(source column, contacts|accounts, field internal name, case sensitive)``."""
+    if not definition.get("mapDataCards"):
+        return None
+    statement = str(definition.get("mapDataCardsEntityField", ""))
+    match = re.match(r"^\{\{(Contact|Account)\.Field\(([A-Za-z0-9_]+)\)\}\}$", statement)
+    if match is None:
+        return None
+    family = "accounts" if definition.get("mapDataCardsEntityType") == "Company" else "contacts"
+    return (
+        str(definition.get("mapDataCardsSourceField", "")),
+        family,
+        match.group(2),
+        bool(definition.get("mapDataCardsCaseSensitiveMatch")),
+    )
 
 
 def _current(record: JSONObject, target: Target) -> str:

@@ -26,6 +26,7 @@ class Worker:
         self.clock = clock
         self._wake = anyio.Event()
         self.completed = 0
+        self.paused = False
 
     def notify(self) -> None:
         self._wake.set()
@@ -40,7 +41,7 @@ class Worker:
             if now - purged_at > PURGE_EVERY:
                 await self.store.write(staging.purge_expired, now)
                 purged_at = now
-            row = await self.store.write(runner.claim_next, now)
+            row = None if self.paused else await self.store.write(runner.claim_next, now)
             if row is None:
                 with anyio.move_on_after(IDLE):
                     await self._wake.wait()

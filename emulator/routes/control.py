@@ -50,6 +50,39 @@ async def get_spec(request: Request) -> Response:
     return FileResponse(spec_path(), media_type="application/yaml")
 
 
+async def pause_worker(request: Request) -> Response:
+    """Hold every pending sync in ``pending`` (to test 409s and deletions during a sync)."""
+    state = state_of(request)
+    if state.worker is not None:
+        state.worker.paused = True
+    return json_response(_worker(request))
+
+
+async def resume_worker(request: Request) -> Response:
+    state = state_of(request)
+    if state.worker is not None:
+        state.worker.paused = False
+        state.worker.notify()
+    return json_response(_worker(request))
+
+
+def _worker(request: Request) -> dict[str, object]:
+    worker = state_of(request).worker
+    return {
+        "paused": bool(worker and worker.paused),
+        "completed": worker.completed if worker else 0,
+    }
+
+
+async def advance_sync(request: Request) -> Response:
+    """``manual`` progression: show the sync one stage further. ``?site=`` names the site,
+    since sync ids are per site."""
+    state = state_of(request)
+    site = request.query_params.get("site", "")
+    summary = await state.db.write(control.advance_sync, site, request.path_params["id"])
+    return json_response(summary)
+
+
 def spec_path() -> Path:
     return bundled_path("openapi") / "eloqua-bulk-2.0.yaml"
 
@@ -61,4 +94,9 @@ def routes() -> list[Route]:
         Route("/_emulator/settings", get_settings, methods=["GET"], name="get_settings"),
         Route("/_emulator/metrics", get_metrics, methods=["GET"], name="get_metrics"),
         Route("/_emulator/openapi.yaml", get_spec, methods=["GET"], name="get_spec"),
+        Route("/_emulator/worker/pause", pause_worker, methods=["POST"], name="pause_worker"),
+        Route("/_emulator/worker/resume", resume_worker, methods=["POST"], name="resume_worker"),
+        Route(
+            "/_emulator/syncs/{id:int}/advance", advance_sync, methods=["POST"], name="advance_sync"
+        ),
     ]

@@ -1,0 +1,61 @@
+"""A small driver for tests: definitions, staging and syncs over the test client."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from starlette.testclient import TestClient
+
+from tests.conftest import basic
+
+BULK = "/api/bulk/2.0"
+TERMINAL = {"success", "warning", "error"}
+
+
+class Bulk:
+    def __init__(self, client: TestClient, site: str = "Acme", user: str = "jane") -> None:
+        self.client = client
+        self.headers = basic(site, user)
+
+    def get(self, path: str, **params: Any) -> Any:
+        response = self.client.get(BULK + path, params=params, headers=self.headers)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    def define(self, path: str, body: dict[str, Any]) -> str:
+        response = self.client.post(BULK + path, json=body, headers=self.headers)
+        assert response.status_code == 201, response.text
+        return str(response.json()["uri"])
+
+    def stage(self, uri: str, rows: Any, *, status: int = 204, **kwargs: Any) -> Any:
+        response = self.client.post(BULK + uri + "/data", json=rows, headers=self.headers, **kwargs)
+        assert response.status_code == status, response.text
+        return response
+
+    def sync(self, uri: str, **extra: Any) -> dict[str, Any]:
+        response = self.client.post(
+            BULK + "/syncs", json={"syncedInstanceUri": uri, **extra}, headers=self.headers
+        )
+        assert response.status_code == 201, response.text
+        return dict(response.json())
+
+    def wait(self, sync_uri: str, timeout: float = 20.0) -> dict[str, Any]:
+        stop = time.monotonic() + timeout
+        while time.monotonic() < stop:
+            item = self.get(sync_uri)
+            if item["status"] in TERMINAL:
+                return dict(item)
+            time.sleep(0.01)
+        raise AssertionError(f"{sync_uri} did not end")
+
+    def run(self, uri: str, rows: Any) -> dict[str, Any]:
+        """Stage, sync, wait: the whole import flow."""
+        self.stage(uri, rows)
+        return self.wait(self.sync(uri)["uri"])
+
+    def logs(self, sync_uri: str) -> dict[str, int]:
+        return {i["statusCode"]: i["count"] for i in self.get(sync_uri + "/logs")["items"]}
+
+    def rejects(self, sync_uri: str) -> list[dict[str, Any]]:
+        return list(self.get(sync_uri + "/rejects")["items"])

@@ -1,0 +1,308 @@
+"""Syncs (reference §9): creation and its validation, reading under each progression
+policy, listing, logs and rejects, callbacks."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+from typing import ClassVar
+
+import orjson
+import pytest
+
+from emulator.store import catalog
+from tests.conftest import basic
+from tests.routes.bulk import BULK, Bulk
+
+EMAIL = "{{Contact.Field(C_EmailAddress)}}"
+UNKNOWN_DEFINITION = "Must reference an existing import, export or sync action definition."
+IMPORT = {"name": "i", "fields": {"email": EMAIL}, "identifierFieldName": "email"}
+
+
+@pytest.fixture
+def bulk(client_factory, settings_factory):
+    return Bulk(client_factory(settings_factory(sync_progression="immediate")))
+
+
+def test_create_answers_201_pending_in_the_documented_shape(bulk) -> None:
+    uri = bulk.define("/contacts/imports", IMPORT)
+    sync = bulk.sync(uri)
+    assert list(sync) == ["syncedInstanceUri", "status", "createdAt", "createdBy", "uri"]
+    assert sync["status"] == "pending"
+    assert sync["createdBy"] == "jane"
+    assert sync["uri"] == "/syncs/1"
+
+
+def test_ended_sync_gains_started_and_ended_times(bulk) -> None:
+    uri = bulk.define("/contacts/imports", IMPORT)
+    bulk.stage(uri, [{"email": "s@example.com"}])
+    item = bulk.wait(bulk.sync(uri, callbackUrl=None)["uri"])
+    assert list(item) == [
+        "syncedInstanceUri",
+        "syncStartedAt",
+        "syncEndedAt",
+        "status",
+        "createdAt",
+        "createdBy",
+        "uri",
+    ]
+    assert item["createdAt"] <= item["syncStartedAt"] <= item["syncEndedAt"]
+
+
+def test_property_names_bind_case_insensitively(bulk) -> None:
+    """An Oracle-authored sample posts syncedInstanceURI (reference §3.3)."""
+    uri = bulk.define("/contacts/imports", IMPORT)
+    response = bulk.client.post(
+        BULK + "/syncs", json={"syncedInstanceURI": uri}, headers=bulk.headers
+    )
+    assert response.status_code == 201
+    assert response.json()["syncedInstanceUri"] == uri
+
+
+@pytest.mark.parametrize(
+    ("body", "failures"),
+    [
+        (
+            {"syncedInstanceUri": "/contacts/imports/999"},
+            [
+                {
+                    "field": "syncedInstanceUri",
+                    "constraint": UNKNOWN_DEFINITION,
+                    "value": "/contacts/imports/999",
+                }
+            ],
+        ),
+        (
+            {"syncedInstanceUri": "/nothing/1"},
+            [
+                {
+                    "field": "syncedInstanceUri",
+                    "constraint": UNKNOWN_DEFINITION,
+                    "value": "/nothing/1",
+                }
+            ],
+        ),
+        (
+            {},
+            [
+                {
+                    "field": "syncedInstanceUri",
+                    "constraint": UNKNOWN_DEFINITION,
+                    "value": None,
+                }
+            ],
+        ),
+        (
+            {"syncedInstanceUri": "/contacts/imports/1", "callbackUrl": "not a url"},
+            [
+                {
+                    "field": "callbackUrl",
+                    "constraint": "Must be an absolute http or https URL.",
+                    "value": "not a url",
+                }
+            ],
+        ),
+        ([], [{"field": "body", "constraint": "Must be a JSON object.", "value": []}]),
+    ],
+    ids=["unknown definition", "not a definition uri", "missing", "bad callback", "not object"],
+)
+def test_bad_requests_create_no_sync(bulk, body, failures) -> None:
+    bulk.define("/contacts/imports", IMPORT)
+    response = bulk.client.post(BULK + "/syncs", json=body, headers=bulk.headers)
+    assert response.status_code == 400
+    assert response.json() == {"failures": failures}
+    assert bulk.get("/syncs")["totalResults"] == 0
+
+
+def test_the_definition_is_validated_again_when_syncing(bulk) -> None:
+    """Since 20D: a list removed after the definition was saved fails POST /syncs."""
+    uri = bulk.define(
+        "/contacts/imports",
+        {**IMPORT, "syncActions": [{"action": "add", "destination": "{{ContactList[12]}}"}]},
+    )
+    store = bulk.client.app.state.emulator.store
+    site = bulk.client.get("/id", headers=bulk.headers).json()["site"]["id"]
+    store.write_sync(
+        lambda db: db.execute(
+            "DELETE FROM containers WHERE site_id = ? AND family = 'contactLists' AND id = 12",
+            [site],
+        )
+    )
+    assert not store.read_sync(catalog.container_exists, site, "contactLists", 12)
+    response = bulk.client.post(
+        BULK + "/syncs", json={"syncedInstanceUri": uri}, headers=bulk.headers
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "failures": [
+            {
+                "field": "syncActions",
+                "constraint": "ContactList 12 does not exist.",
+                "value": "{{ContactList[12]}}",
+            }
+        ]
+    }
+    assert bulk.get("/syncs")["totalResults"] == 0
+
+
+def test_unknown_sync_is_404(bulk) -> None:
+    for path in ("/syncs/77", "/syncs/77/logs", "/syncs/77/rejects"):
+        assert bulk.client.get(BULK + path, headers=bulk.headers).status_code == 404
+
+
+def test_syncs_belong_to_their_site(bulk) -> None:
+    uri = bulk.define("/contacts/imports", IMPORT)
+    sync = bulk.sync(uri)
+    other = basic("Globex", "hank")
+    assert bulk.client.get(BULK + sync["uri"], headers=other).status_code == 404
+    assert bulk.client.get(BULK + "/syncs", headers=other).json()["items"] == []
+
+
+def test_list_syncs_with_q_and_order_by(bulk, clock) -> None:
+    first = bulk.define("/contacts/imports", IMPORT)
+    second = bulk.define(
+        "/accounts/imports",
+        {
+            "name": "a",
+            "fields": {"n": "{{Account.Field(M_CompanyName)}}"},
+            "identifierFieldName": "n",
+        },
+    )
+    for uri in (first, second, first):
+        bulk.wait(bulk.sync(uri)["uri"])
+        clock.advance(1)
+    listed = bulk.get("/syncs")
+    assert [i["uri"] for i in listed["items"]] == ["/syncs/1", "/syncs/2", "/syncs/3"]
+    assert all(i["status"] == "success" for i in listed["items"])
+    newest = bulk.get("/syncs", orderBy="createdAt DESC", limit=1)
+    assert newest["items"][0]["uri"] == "/syncs/3"
+    assert newest["hasMore"] is True
+    accounts = bulk.get("/syncs", q="syncedInstanceUri='/accounts/*'")
+    assert [i["uri"] for i in accounts["items"]] == ["/syncs/2"]
+    assert bulk.get("/syncs", q="status=success")["totalResults"] == 3
+
+
+def test_polls_one_makes_clients_poll(client_factory, settings_factory) -> None:
+    bulk = Bulk(client_factory(settings_factory(sync_progression="polls:1")))
+    uri = bulk.define("/contacts/imports", IMPORT)
+    bulk.stage(uri, [{"email": "p@example.com"}])
+    sync = bulk.sync(uri)
+    worker = bulk.client.app.state.emulator.worker
+    while worker.completed < 1:
+        pass
+    seen = [bulk.get(sync["uri"])["status"] for _ in range(4)]
+    assert seen == ["pending", "active", "success", "success"]
+
+
+def test_manual_progression_moves_on_advance(client_factory, settings_factory) -> None:
+    bulk = Bulk(client_factory(settings_factory(sync_progression="manual")))
+    uri = bulk.define("/contacts/imports", IMPORT)
+    sync = bulk.sync(uri)
+    worker = bulk.client.app.state.emulator.worker
+    while worker.completed < 1:
+        pass
+    assert bulk.get(sync["uri"])["status"] == "pending"
+    advance = bulk.client.post(f"/_emulator{sync['uri']}/advance", params={"site": "Acme"})
+    assert advance.status_code == 200
+    assert bulk.get(sync["uri"])["status"] == "active"
+    bulk.client.post(f"/_emulator{sync['uri']}/advance", params={"site": "acme"})
+    assert bulk.get(sync["uri"])["status"] == "success"
+    assert (
+        bulk.client.post("/_emulator/syncs/1/advance", params={"site": "Nope"}).status_code == 404
+    )
+    assert (
+        bulk.client.post("/_emulator/syncs/9/advance", params={"site": "Acme"}).status_code == 404
+    )
+
+
+def test_seconds_progression_follows_the_clock(client_factory, settings_factory, clock) -> None:
+    bulk = Bulk(client_factory(settings_factory(sync_progression="seconds:10")))
+    uri = bulk.define("/contacts/imports", IMPORT)
+    sync = bulk.sync(uri)
+    worker = bulk.client.app.state.emulator.worker
+    while worker.completed < 1:
+        pass
+    assert bulk.get(sync["uri"])["status"] == "pending"
+    clock.advance(10)
+    assert bulk.get(sync["uri"])["status"] == "active"
+    clock.advance(10)
+    assert bulk.get(sync["uri"])["status"] == "success"
+
+
+def test_a_definition_deleted_before_its_sync_runs_ends_it_in_error(bulk) -> None:
+    uri = bulk.define("/contacts/imports", IMPORT)
+    bulk.stage(uri, [{"email": "d@example.com"}])
+    bulk.client.post("/_emulator/worker/pause")
+    sync = bulk.sync(uri)
+    assert bulk.client.delete(BULK + uri, headers=bulk.headers).status_code == 204
+    bulk.client.post("/_emulator/worker/resume")
+    assert bulk.wait(sync["uri"])["status"] == "error"
+    logs = bulk.get(sync["uri"] + "/logs")["items"]
+    assert logs[0]["statusCode"] == "ELQ-00143"
+    assert logs[0]["severity"] == "error"
+    assert logs[0]["message"] == (
+        "Sync Recovery Worker could not recover from sync error. "
+        "Import definition for id 1 has been deleted."
+    )
+    assert logs[1]["message"] == "Sync processed for sync , resulting in Error status."
+
+
+class Receiver(http.server.BaseHTTPRequestHandler):
+    received: ClassVar[list[bytes]] = []
+
+    def do_POST(self) -> None:
+        length = int(self.headers["Content-Length"])
+        Receiver.received.append(self.rfile.read(length))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+def test_callback_url_receives_the_final_sync(bulk) -> None:
+    server = http.server.HTTPServer(("127.0.0.1", 0), Receiver)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        uri = bulk.define("/contacts/imports", IMPORT)
+        url = f"http://127.0.0.1:{server.server_port}/done"
+        sync = bulk.wait(bulk.sync(uri, callbackUrl=url)["uri"])
+        assert sync["callbackUrl"] == url
+        for _ in range(500):
+            if Receiver.received:
+                break
+            threading.Event().wait(0.01)
+        body = orjson.loads(Receiver.received[0])
+        assert body["uri"] == sync["uri"]
+        assert body["status"] == "success"
+        assert body["syncEndedAt"] == sync["syncEndedAt"]
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_an_unreachable_callback_does_not_fail_the_sync(bulk) -> None:
+    uri = bulk.define("/contacts/imports", IMPORT)
+    sync = bulk.wait(bulk.sync(uri, callbackUrl="http://127.0.0.1:9/nowhere")["uri"])
+    assert sync["status"] == "success"
+
+
+def test_logs_and_rejects_page_like_every_list(bulk) -> None:
+    uri = bulk.define("/contacts/imports", IMPORT)
+    rows = [{"email": f"bad{i}"} for i in range(5)]
+    sync = bulk.run(uri, rows)
+    assert sync["status"] == "warning"
+    page = bulk.get(sync["uri"] + "/rejects", limit=2, offset=2)
+    assert [r["recordIndex"] for r in page["items"]] == [3, 4]
+    assert page["totalResults"] == 5
+    assert page["hasMore"] is True
+    empty = bulk.get(bulk.wait(bulk.sync(uri)["uri"])["uri"] + "/rejects")
+    assert empty == {
+        "items": [],
+        "totalResults": 0,
+        "limit": 1000,
+        "offset": 0,
+        "count": 0,
+        "hasMore": False,
+    }
