@@ -27,7 +27,7 @@ def site_of(bulk: Bulk) -> int:
 def contacts(bulk: Bulk, **where: str) -> list[dict[str, Any]]:
     """Stored contacts whose fields match, read straight from the store."""
     site = site_of(bulk)
-    store = bulk.client.app.state.emulator.store
+    store = bulk.emulator.store
     rows = store.read_sync(
         lambda db: db.execute(
             "SELECT id, created_at, updated_at, is_subscribed, fields FROM contacts "
@@ -294,7 +294,7 @@ def test_custom_object_records_by_id_and_external_id_with_data_cards(bulk) -> No
     logs = bulk.logs(sync["uri"])
     assert (logs["ELQ-00007"], logs["ELQ-00012"], logs["ELQ-00034"]) == (1, 1, 1)
     assert logs["ELQ-00025"] >= 1
-    store = bulk.client.app.state.emulator.store
+    store = bulk.emulator.store
     site = site_of(bulk)
     row = store.read_sync(
         lambda db: db.execute(

@@ -18,6 +18,11 @@ class Bulk:
         self.client = client
         self.headers = basic(site, user)
 
+    @property
+    def emulator(self) -> Any:
+        """The app's state: store, worker, settings."""
+        return getattr(self.client.app, "state").emulator  # noqa: B009 (ASGI app type)
+
     def get(self, path: str, **params: Any) -> Any:
         response = self.client.get(BULK + path, params=params, headers=self.headers)
         assert response.status_code == 200, response.text

@@ -22,7 +22,7 @@ def bulk(client_factory, settings_factory):
 
 
 def staged_rows(bulk: Bulk) -> int:
-    store = bulk.client.app.state.emulator.store
+    store = bulk.emulator.store
     return store.read_sync(lambda db: db.execute("SELECT count(*) FROM staged_rows").fetchone()[0])
 
 
@@ -283,7 +283,7 @@ def test_staged_data_expires_after_the_retention(client_factory, settings_factor
     bulk.stage(uri, [{"email": "new@example.com"}])
     sync = bulk.wait(bulk.sync(uri)["uri"])
     assert bulk.logs(sync["uri"])["ELQ-00130"] == 1
-    store = bulk.client.app.state.emulator.store
+    store = bulk.emulator.store
     store.write_sync(staging.delete_files, store.read_sync(staging.expired_file_ids, clock()))
     assert staged_rows(bulk) == 0
 

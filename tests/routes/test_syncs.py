@@ -120,7 +120,7 @@ def test_the_definition_is_validated_again_when_syncing(bulk) -> None:
         "/contacts/imports",
         {**IMPORT, "syncActions": [{"action": "add", "destination": "{{ContactList[12]}}"}]},
     )
-    store = bulk.client.app.state.emulator.store
+    store = bulk.emulator.store
     site = bulk.client.get("/id", headers=bulk.headers).json()["site"]["id"]
     store.write_sync(
         lambda db: db.execute(
@@ -187,7 +187,7 @@ def test_polls_one_makes_clients_poll(client_factory, settings_factory) -> None:
     uri = bulk.define("/contacts/imports", IMPORT)
     bulk.stage(uri, [{"email": "p@example.com"}])
     sync = bulk.sync(uri)
-    worker = bulk.client.app.state.emulator.worker
+    worker = bulk.emulator.worker
     while worker.completed < 1:
         pass
     seen = [bulk.get(sync["uri"])["status"] for _ in range(4)]
@@ -198,7 +198,7 @@ def test_manual_progression_moves_on_advance(client_factory, settings_factory) -
     bulk = Bulk(client_factory(settings_factory(sync_progression="manual")))
     uri = bulk.define("/contacts/imports", IMPORT)
     sync = bulk.sync(uri)
-    worker = bulk.client.app.state.emulator.worker
+    worker = bulk.emulator.worker
     while worker.completed < 1:
         pass
     assert bulk.get(sync["uri"])["status"] == "pending"
@@ -219,7 +219,7 @@ def test_seconds_progression_follows_the_clock(client_factory, settings_factory,
     bulk = Bulk(client_factory(settings_factory(sync_progression="seconds:10")))
     uri = bulk.define("/contacts/imports", IMPORT)
     sync = bulk.sync(uri)
-    worker = bulk.client.app.state.emulator.worker
+    worker = bulk.emulator.worker
     while worker.completed < 1:
         pass
     assert bulk.get(sync["uri"])["status"] == "pending"
