@@ -97,6 +97,9 @@ UPLOAD_TOO_LARGE = "Uploads are limited to 32 MB."  # reference §10: a pod answ
 # Syncs, reference §9. [INF] wording.
 SYNCED_INSTANCE_URI = "Must reference an existing import, export or sync action definition."
 CALLBACK_URL = "Must be an absolute http or https URL."
+DATA_OF_IMPORT = "Data can only be read from an export sync."  # reference §11: 400
+DATA_OTHER_USER = "Only the user who synchronized an export can retrieve its data."  # §9.3 [DOC]
+DATA_EXPIRED = "The synced data has expired or was deleted."  # reference §11 [INF]
 SITE_UNKNOWN = "No site of this name has signed in."  # control plane
 SYNC_NOT_SUPPORTED = "This emulator does not run syncs of {family} {kind} yet."
 

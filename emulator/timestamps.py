@@ -50,3 +50,58 @@ def parse_loose(text: str) -> str | None:
             f"{moment:%Y-%m-%dT%H:%M:%S.%f}{offset}", "%Y-%m-%dT%H:%M:%S.%f%z"
         )
     return format_resource(moment)
+
+
+def _nth_sunday(year: int, month: int, n: int) -> datetime:
+    first = datetime(year, month, 1)
+    offset = (6 - first.weekday()) % 7
+    return first.replace(day=1 + offset + 7 * (n - 1))
+
+
+def eastern_offset_hours(local_or_utc: datetime, *, is_utc: bool) -> int:
+    """US Eastern's UTC offset (-4 in daylight saving, -5 otherwise) under the rules in
+    force since 2007: from the second Sunday of March, 02:00 local, to the first Sunday of
+    November, 02:00 local. Eloqua time is Eastern (reference §5.2, §7)."""
+    year = local_or_utc.year
+    start = _nth_sunday(year, 3, 2).replace(hour=2)
+    end = _nth_sunday(year, 11, 1).replace(hour=2)
+    if is_utc:
+        start, end = start.replace(hour=7), end.replace(hour=6)
+    naive = local_or_utc.replace(tzinfo=None)
+    return -4 if start <= naive < end else -5
+
+
+def eastern_to_utc(local: datetime) -> datetime:
+    from datetime import timedelta
+
+    return local - timedelta(hours=eastern_offset_hours(local, is_utc=False))
+
+
+def utc_to_eastern(moment: datetime) -> datetime:
+    from datetime import timedelta
+
+    return moment + timedelta(hours=eastern_offset_hours(moment, is_utc=True))
+
+
+def parse_literal(text: str) -> datetime | None:
+    """A filter's date literal (``'YYYY-MM-DD HH:MM:SS'``, a date, ISO) as a naive datetime."""
+    match = _ISO.match(text.strip())
+    if match is None:
+        return None
+    time = match["time"] or "00:00:00"
+    if len(time) == 5:
+        time += ":00"
+    frac = (match["frac"] or "").ljust(6, "0")[:6]
+    try:
+        return datetime.fromisoformat(f"{match['date']}T{time}.{frac}")
+    except ValueError:
+        return None
+
+
+def export_form(iso: str, *, utc: bool) -> str:
+    """A stored resource timestamp as exports show it: ``YYYY-MM-DD HH:MM:SS.fff`` in UTC,
+    or in Eloqua (Eastern) time when ``areSystemTimestampsInUTC`` is not set (§11)."""
+    moment = datetime.strptime(iso[:26], "%Y-%m-%dT%H:%M:%S.%f")
+    if not utc:
+        moment = utc_to_eastern(moment)
+    return moment.strftime("%Y-%m-%d %H:%M:%S.%f")[:23]

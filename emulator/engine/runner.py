@@ -7,8 +7,8 @@ from __future__ import annotations
 import orjson
 import sqlite_utils
 
-from emulator import markup, timestamps
-from emulator.domain import imports
+from emulator import filters, markup, timestamps
+from emulator.domain import exports, imports
 from emulator.domain.entities import EXPORTS, IMPORTS
 from emulator.engine import logs
 from emulator.engine.lifecycle import SyncStatus
@@ -69,6 +69,24 @@ def run(db: sqlite_utils.Database, row: rows.SyncRow, now: float) -> rows.SyncRo
             status = outcome.status
             entries = list(imports.log_entries(outcome, row.family))
             rejects = outcome.rejects
+    elif row.kind == EXPORTS and row.family in exports.FAMILIES:
+        try:
+            entries = exports.snapshot(
+                db,
+                row.site_id,
+                row.id,
+                row.family,
+                row.parent_id,
+                orjson.loads(definition.item),
+                now,
+            )
+            status = SyncStatus.SUCCESS.value
+        except (markup.MarkupError, filters.FilterError):
+            status = SyncStatus.ERROR.value
+            entries = [
+                logs.entry("ELQ-00122", severity=logs.ERROR, sync_id=row.id, user_id=row.user_id),
+                logs.processed(status),
+            ]
     else:
         raise ValueError(f"syncs of {row.family} {row.kind} are refused when created")
     staging.delete_files(db, [f[0] for f in staging.files_of_sync(db, row.site_id, row.id)])
@@ -84,4 +102,6 @@ def run(db: sqlite_utils.Database, row: rows.SyncRow, now: float) -> rows.SyncRo
 
 def runnable(kind: str, family: str) -> bool:
     """Which syncs this emulator can run today; others are refused by ``POST /syncs``."""
-    return kind == IMPORTS and family in imports.RECORD_FAMILIES and kind != EXPORTS
+    if kind == IMPORTS:
+        return family in imports.RECORD_FAMILIES
+    return kind == EXPORTS and family in exports.FAMILIES

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import anyio
 
-from emulator.domain import staging
+from emulator.domain import exports, staging
 from emulator.domain.syncs import render
 from emulator.engine import callbacks, runner
 from emulator.store import Store
@@ -40,6 +40,7 @@ class Worker:
             now = self.clock()
             if now - purged_at > PURGE_EVERY:
                 await self.store.write(staging.purge_expired, now)
+                await self.store.write(exports.purge_expired, now)
                 purged_at = now
             row = None if self.paused else await self.store.write(runner.claim_next, now)
             if row is None:

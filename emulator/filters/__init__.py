@@ -7,6 +7,7 @@ README.md for the phases.
 from __future__ import annotations
 
 from emulator.filters.ast import And, Compare, Exists, Expr, Leaf, Not, Or, Status
+from emulator.filters.compile import compile_filter
 from emulator.filters.errors import FilterError
 from emulator.filters.format import format_filter
 from emulator.filters.parser import parse_filter
@@ -30,6 +31,7 @@ __all__ = [
     "Or",
     "Status",
     "check_filter",
+    "compile_filter",
     "format_filter",
     "leaves",
     "parse_filter",

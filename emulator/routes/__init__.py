@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
-from emulator.routes import catalog, control, definitions, identity, syncs
+from emulator.routes import catalog, control, data, definitions, identity, syncs
 
 
 def all_routes() -> list[Route]:
@@ -13,5 +13,6 @@ def all_routes() -> list[Route]:
         *catalog.routes(),
         *definitions.routes(),
         *syncs.routes(),
+        *data.routes(),
         *control.routes(),
     ]

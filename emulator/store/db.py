@@ -6,6 +6,7 @@ import sqlite3
 
 import sqlite_utils
 
+from emulator import timestamps
 from emulator.config import MEMORY
 
 __all__ = ["MEMORY", "connect", "open_database"]
@@ -21,12 +22,18 @@ def connect(path: str, *, readonly: bool = False) -> sqlite3.Connection:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
     else:
         conn = sqlite3.connect(path, check_same_thread=False)
+    conn.create_function("eloqua_time", 2, _eloqua_time, deterministic=True)
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA busy_timeout = 5000")
     if path != MEMORY and not readonly:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
     return conn
+
+
+def _eloqua_time(iso: str | None, utc: int) -> str:
+    """SQL ``eloqua_time(created_at, utc)``: a stored timestamp as exports show it."""
+    return "" if not iso else timestamps.export_form(iso, utc=bool(utc))
 
 
 def open_database(path: str, *, readonly: bool = False) -> sqlite_utils.Database:

@@ -243,6 +243,36 @@ def m005_staging_and_syncs(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m006_exports(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE export_rows (
+            site_id INTEGER NOT NULL,
+            sync_id INTEGER NOT NULL,
+            ordinal INTEGER NOT NULL,
+            data TEXT NOT NULL,
+            PRIMARY KEY (site_id, sync_id, ordinal)
+        ) WITHOUT ROWID;
+        ALTER TABLE syncs ADD COLUMN row_count INTEGER;
+        ALTER TABLE syncs ADD COLUMN columns TEXT;
+        ALTER TABLE syncs ADD COLUMN data_expires_at REAL;
+        CREATE TABLE execution_members (
+            site_id INTEGER NOT NULL,
+            instance TEXT NOT NULL,
+            execution INTEGER NOT NULL,
+            family TEXT NOT NULL,
+            parent_id INTEGER NOT NULL,
+            record_id INTEGER NOT NULL,
+            status TEXT NOT NULL,
+            PRIMARY KEY (site_id, instance, execution, family, parent_id, record_id)
+        );
+        CREATE INDEX execution_members_record
+            ON execution_members (site_id, family, parent_id, record_id);
+        """
+    )
+
+
 # Tables whose site-0 rows are copied into every new site.
 SEEDED_TABLES = (
     "fields",
