@@ -48,6 +48,7 @@ RECORD_FILES = {
     "accounts": "accounts/records.jsonl",
     "activities": "activities/records.jsonl",
     "campaign_responses": "campaignResponses/records.jsonl",
+    "campaigns": "campaigns/records.jsonl",
 }
 
 
@@ -87,6 +88,16 @@ def load(db: sqlite_utils.Database, directory: Path) -> None:
             container_id = _id_of(item)
             catalog.insert_container(db, site, family, container_id, _public(item))
             catalog.insert_members(db, site, family, container_id, item.get("_members", []))
+            scores = item.get("_scores", {})
+            records.insert_rows(
+                db,
+                "lead_scores",
+                site,
+                (
+                    {"model_id": container_id, "contact_id": int(contact), "fields": values}
+                    for contact, values in scores.items()
+                ),
+            )
     for family, name in OBJECT_INDEXES.items():
         for item in _read_json(directory / name):
             parent_id = _id_of(item)

@@ -122,10 +122,19 @@ def column(node: ast.FieldStatement, data_type: Callable[[ast.FieldStatement], s
             return _ACTIVITY.get(f"Visitor.{a}", EMPTY)
         case ast.ActivityAssetAttribute(attribute=a):
             return _ACTIVITY.get(f"Asset.{a}", EMPTY)
+        case ast.ActivityCampaignField(name=n):
+            return _related("campaigns", "campaign_id", n, kind)
+        case ast.ContactLeadScore(model_id=m, attribute=a):
+            return Column(
+                "(SELECT json_extract(s.fields, ?) FROM lead_scores s WHERE s.site_id = r.site_id "
+                "AND s.model_id = ? AND s.contact_id = r.id)",
+                (f'$."{a}"', m),
+                kind,
+            )
         case ast.ActivityCampaignResponseCreatedAt():
             return _json("CampaignResponseDate", DATE)
         case ast.ActivityCampaignResponseField(name=n):
             return _json(f"CampaignResponse{n}", kind)
-    # Statements whose data the emulator does not hold (lead scores, campaign fields of a
-    # contact, account user links) read as empty, as a pod shows a field with no value.
+    # Statements whose data the emulator does not hold (the campaign of a campaign-app
+    # export, account user links) read as empty, as a pod shows a field with no value.
     return EMPTY

@@ -273,6 +273,29 @@ def m006_exports(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m007_campaigns_and_scores(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE campaigns (
+            site_id INTEGER NOT NULL,
+            id INTEGER NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            fields TEXT NOT NULL DEFAULT '{}',
+            PRIMARY KEY (site_id, id)
+        );
+        CREATE TABLE lead_scores (
+            site_id INTEGER NOT NULL,
+            model_id INTEGER NOT NULL,
+            contact_id INTEGER NOT NULL,
+            fields TEXT NOT NULL DEFAULT '{}',
+            PRIMARY KEY (site_id, model_id, contact_id)
+        );
+        """
+    )
+
+
 # Tables whose site-0 rows are copied into every new site.
 SEEDED_TABLES = (
     "fields",
@@ -283,6 +306,8 @@ SEEDED_TABLES = (
     "object_records",
     "activities",
     "campaign_responses",
+    "campaigns",
+    "lead_scores",
 )
 
 

@@ -50,6 +50,8 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
         "campaign_id",
         "fields",
     ),
+    "campaigns": ("id", "created_at", "updated_at", "fields"),
+    "lead_scores": ("model_id", "contact_id", "fields"),
     "campaign_responses": ("id", "created_at", "campaign_id", "contact_id", "fields"),
 }
 

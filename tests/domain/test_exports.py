@@ -275,3 +275,37 @@ def test_status_filter_returns_the_executions_pending_members(bulk) -> None:
         },
     )
     assert [i["id"] for i in data(bulk, sync)["items"]] == ["3", "7"]
+
+
+def test_campaign_fields_of_activities_and_lead_scores_of_contacts(bulk) -> None:
+    campaigns = {c["id"]: c for c in lines("campaigns/records.jsonl")}
+    first = lines("activities/records.jsonl")[0]
+    sync = export(
+        bulk,
+        {
+            "fields": {
+                "id": "{{Activity.Id}}",
+                "campaign": "{{Activity.Campaign.Field(CampaignName)}}",
+            },
+            "maxRecords": 1,
+        },
+        "/activities/exports",
+    )
+    assert data(bulk, sync)["items"] == [
+        {
+            "id": str(first["id"]),
+            "campaign": campaigns[first["campaignId"]]["fields"]["CampaignName"],
+        }
+    ]
+    model = json.loads((FIXTURES / "contacts/scoringModels.json").read_text())[0]
+    sync = export(
+        bulk,
+        {
+            "fields": {"id": "{{Contact.Id}}", "rating": "{{Contact.LeadScore.Model[1].Rating}}"},
+            "maxRecords": 2,
+        },
+    )
+    assert [i["rating"] for i in data(bulk, sync)["items"]] == [
+        model["_scores"]["1"]["Rating"],
+        model["_scores"]["2"]["Rating"],
+    ]
