@@ -44,6 +44,22 @@ def _value(col: Column, utc: bool) -> tuple[str, list[Any]]:
     return f"coalesce(CAST({col.sql} AS TEXT), '')", list(col.params)
 
 
+PAIRS_PER_CALL = 50  # SQLite allows 127 arguments per function call
+
+
+def _object(pairs: list[str]) -> str:
+    """``json_object`` of every pair; beyond one call's argument limit the pieces are merged
+    with ``json_patch``, which keeps key order (values are never null)."""
+    pieces = [
+        f"json_object({', '.join(pairs[i : i + PAIRS_PER_CALL])})"
+        for i in range(0, len(pairs), PAIRS_PER_CALL)
+    ]
+    merged = pieces[0]
+    for piece in pieces[1:]:
+        merged = f"json_patch({merged}, {piece})"
+    return merged
+
+
 def snapshot(
     db: sqlite_utils.Database,
     site_id: int,
@@ -84,7 +100,7 @@ def snapshot(
     limit = int(definition.get("maxRecords", -1))
     cursor = db.execute(
         f"INSERT INTO export_rows (site_id, sync_id, ordinal, data) "
-        f"SELECT ?, ?, row_number() OVER (ORDER BY r.id), json_object({', '.join(pairs)}) "
+        f"SELECT ?, ?, row_number() OVER (ORDER BY r.id), {_object(pairs)} "
         f"FROM {TABLES[family]} r WHERE r.site_id = ? AND {where} AND ({filter_sql}) "
         f"ORDER BY r.id LIMIT ?",
         [site_id, sync_id, *params, site_id, *scope_params, *filter_params, limit],

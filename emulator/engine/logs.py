@@ -44,6 +44,7 @@ MESSAGES = {
     "ELQ-00131": "Deleted internal staging for data transfer.",
     "ELQ-00137": "Ready for data import processing.",
     "ELQ-00144": "Total records with rejected fields.",
+    "ELQ-00146": "The sync failed because of a temporary error.",
     "ELQ-00143": "Sync Recovery Worker could not recover from sync error. {product} definition "
     "for id {definition_id} has been deleted.",
 }

@@ -100,6 +100,20 @@ def run(db: sqlite_utils.Database, row: rows.SyncRow, now: float) -> rows.SyncRo
     return final
 
 
+def fail(db: sqlite_utils.Database, row: rows.SyncRow, now: float) -> rows.SyncRow:
+    """End a sync whose run raised: ``error`` with ELQ-00146, its effects rolled back."""
+    stamp = timestamps.from_epoch(now)
+    status = SyncStatus.ERROR.value
+    entries = [logs.entry("ELQ-00146", severity=logs.ERROR), logs.processed(status)]
+    rows.add_logs(
+        db, row.site_id, row.id, ((e.count, e.severity, e.code, e.message) for e in entries), stamp
+    )
+    rows.set_status(db, row.site_id, row.id, status, ended_at=stamp)
+    final = rows.get(db, row.site_id, row.id)
+    assert final is not None
+    return final
+
+
 def runnable(kind: str, family: str) -> bool:
     """Which syncs this emulator can run today; others are refused by ``POST /syncs``."""
     if kind == IMPORTS:

@@ -48,7 +48,12 @@ class Worker:
                     await self._wake.wait()
                 self._wake = anyio.Event()
                 continue
-            final = await self.store.write(runner.run, row, self.clock())
+            try:
+                final = await self.store.write(runner.run, row, self.clock())
+            except Exception:
+                # The run rolled back; the sync ends in error, the worker goes on.
+                log.exception("sync %s of site %s failed", row.id, row.site_id)
+                final = await self.store.write(runner.fail, row, self.clock())
             self.completed += 1
             if final.callback_url:
                 task_group.start_soon(callbacks.notify, final.callback_url, render(final, 2))

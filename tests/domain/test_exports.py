@@ -309,3 +309,29 @@ def test_campaign_fields_of_activities_and_lead_scores_of_contacts(bulk) -> None
         model["_scores"]["1"]["Rating"],
         model["_scores"]["2"]["Rating"],
     ]
+
+
+def test_an_export_of_every_contact_field_succeeds(bulk) -> None:
+    """250 fields are allowed; SQLite's 127-argument limit must not show through."""
+    fields = {f"f{n}": "{{Contact.Field(C_EmailAddress)}}" for n in range(250)}
+    sync = export(bulk, {"fields": fields, "maxRecords": 2})
+    assert sync["status"] == "success"
+    items = data(bulk, sync)["items"]
+    assert list(items[0]) == list(fields)
+    assert items[0]["f249"] == CONTACTS[0]["fields"]["C_EmailAddress"]
+
+
+def test_a_sync_that_fails_unexpectedly_ends_in_error_and_the_worker_goes_on(bulk, monkeypatch):
+    from emulator.domain import exports as export_domain
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(export_domain, "snapshot", broken)
+    failed = export(bulk, {"fields": {"id": "{{Contact.Id}}"}})
+    assert failed["status"] == "error"
+    codes = [e["statusCode"] for e in bulk.get(failed["uri"] + "/logs")["items"]]
+    assert codes == ["ELQ-00146", "ELQ-00101"]
+    monkeypatch.undo()
+    assert export(bulk, {"fields": {"id": "{{Contact.Id}}"}})["status"] == "success"
+    assert bulk.client.get("/_emulator/health").json()["status"] == "ready"

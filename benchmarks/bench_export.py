@@ -1,0 +1,147 @@
+"""Export 1,000,000 contacts with a filter matching all of them, then walk every
+50,000-row page of ``/syncs/{id}/data`` over HTTP.
+
+Prints the export sync's time, the walk's rows/s, the deep page (offset 950,000) against
+the first, the server's peak RSS, and the walk against a raw baseline measured in the same
+run: the same keyset ``SELECT`` of the stored rows plus building the same envelope bytes,
+in-process, with no HTTP. Targets: walk ≥ 0.7x the baseline, deep/first ≤ 1.2, RSS < 400 MB.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+import orjson
+
+from benchmarks.harness import BULK, free_port, peak_rss_mb, start, stop, wait_for_sync
+
+CONTACTS = 1_000_000
+PAGE = 50_000
+EXPORT = {
+    "name": "bench export",
+    "fields": {
+        "id": "{{Contact.Id}}",
+        "email": "{{Contact.Field(C_EmailAddress)}}",
+        "first": "{{Contact.Field(C_FirstName)}}",
+        "last": "{{Contact.Field(C_LastName)}}",
+        "country": "{{Contact.Field(C_Country)}}",
+        "created": "{{Contact.CreatedAt}}",
+    },
+    "filter": "'{{Contact.Id}}' > '0'",
+    "areSystemTimestampsInUTC": True,
+}
+AUTH = ("Bench\\exporter", "pw")
+
+
+def populate(db: str) -> int:
+    """A site holding ``CONTACTS`` more contacts, written straight into the file."""
+    process, _ = start(db, port := free_port())
+    try:
+        site = httpx.get(f"http://127.0.0.1:{port}/id", auth=AUTH).json()["site"]["id"]
+    finally:
+        stop(process)
+    conn = sqlite3.connect(db)
+    stamp = "2025-01-01T00:00:00.0000000Z"
+    with conn:
+        conn.executemany(
+            "INSERT INTO contacts (site_id, id, created_at, updated_at, fields) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (
+                (
+                    site,
+                    n,
+                    stamp,
+                    stamp,
+                    orjson.dumps(
+                        {
+                            "C_EmailAddress": f"export{n}@example.com",
+                            "C_FirstName": f"First{n}",
+                            "C_LastName": f"Last{n}",
+                            "C_Country": "Germany",
+                        }
+                    ).decode(),
+                )
+                for n in range(1000, 1000 + CONTACTS)
+            ),
+        )
+    conn.close()
+    return int(site)
+
+
+def timed_page(client: httpx.Client, uri: str, offset: int) -> tuple[float, int]:
+    began = time.perf_counter()
+    response = client.get(f"{BULK}{uri}/data", params={"limit": PAGE, "offset": offset})
+    response.raise_for_status()
+    return time.perf_counter() - began, len(response.content)
+
+
+def baseline(db: str, site: int, sync_id: int, total: int) -> float:
+    """Seconds to read and encode every page in-process: the floor HTTP can approach."""
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    began = time.perf_counter()
+    for offset in range(0, total, PAGE):
+        rows = conn.execute(
+            "SELECT data FROM export_rows WHERE site_id = ? AND sync_id = ? AND ordinal > ? "
+            "AND ordinal <= ? ORDER BY ordinal",
+            [site, sync_id, offset, offset + PAGE],
+        ).fetchall()
+        body = b'{"items":[' + ",".join(r[0] for r in rows).encode() + b"],"
+        body += orjson.dumps(
+            {
+                "totalResults": total,
+                "limit": PAGE,
+                "offset": offset,
+                "count": len(rows),
+                "hasMore": offset + PAGE < total,
+            }
+        )[1:]
+    elapsed = time.perf_counter() - began
+    conn.close()
+    return elapsed
+
+
+def run() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        db = str(Path(tmp) / "export.db")
+        began = time.perf_counter()
+        site = populate(db)
+        print(f"store holds {CONTACTS:,} more contacts ({time.perf_counter() - began:.1f} s)")
+        process, _ = start(db, port := free_port(), "--sync-progression", "immediate")
+        try:
+            with httpx.Client(base_url=f"http://127.0.0.1:{port}", auth=AUTH, timeout=600) as c:
+                uri = c.post(f"{BULK}/contacts/exports", json=EXPORT).json()["uri"]
+                began = time.perf_counter()
+                sync = c.post(f"{BULK}/syncs", json={"syncedInstanceUri": uri}).json()["uri"]
+                status = wait_for_sync(c, sync)
+                export_seconds = time.perf_counter() - began
+                total = c.get(f"{BULK}{sync}/data", params={"limit": 1}).json()["totalResults"]
+                began = time.perf_counter()
+                size = 0
+                for offset in range(0, total, PAGE):
+                    size += timed_page(c, sync, offset)[1]
+                walk = time.perf_counter() - began
+                first = min(timed_page(c, sync, 0)[0] for _ in range(3))
+                deep = min(timed_page(c, sync, total - PAGE)[0] for _ in range(3))
+            rss = peak_rss_mb(process.pid)
+        finally:
+            stop(process)
+        raw = baseline(db, site, int(sync.rsplit("/", 1)[1]), total)
+    print(
+        f"export sync ({status}, {total:,} rows)  {export_seconds:7.2f} s  "
+        f"({total / export_seconds:,.0f} rows/s)"
+    )
+    print(
+        f"walk of {total // PAGE} pages over HTTP  {walk:7.2f} s  ({total / walk:,.0f} rows/s, "
+        f"{size / walk / 1e6:,.0f} MB/s)"
+    )
+    print(f"raw baseline (SELECT + envelope)  {raw:7.2f} s  ({total / raw:,.0f} rows/s)")
+    print(f"ratio walk / baseline  {raw / walk:5.2f}x  (target >= 0.7)")
+    print(
+        f"first page {first * 1000:6.0f} ms, page at offset {total - PAGE:,} {deep * 1000:6.0f} ms"
+        f", deep/first {deep / first:4.2f}  (target <= 1.2)"
+    )
+    print(f"server peak RSS  {rss:6.0f} MB  (target < 400 MB)")
