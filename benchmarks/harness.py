@@ -147,3 +147,12 @@ def peak_rss_mb(pid: int) -> float:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     raise RuntimeError("no VmHWM in /proc/<pid>/status")
+
+
+def reset_peak_rss(pid: int) -> bool:
+    """Start ``VmHWM`` again from the current RSS (``clear_refs`` 5); ``False`` if refused."""
+    try:
+        Path(f"/proc/{pid}/clear_refs").write_text("5")
+    except OSError:
+        return False
+    return True

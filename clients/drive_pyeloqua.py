@@ -10,20 +10,25 @@ Eloqua.__init__ (pyeloqua/pyeloqua.py:41), so the only way to redirect it
 without editing the library is to swap the `requests` name in the
 pyeloqua.pyeloqua module namespace for a proxy that rewrites that host.
 All later calls use bulk/rest base URLs taken from the /id response.
+
+After login it lists fields, creates definitions, then imports 2,500 contacts in
+several post_data calls and waits with Bulk.sync(); a second import with one invalid
+e-mail must end 'warning' with that row among get_sync_rejects().
 """
 
 import os
 import sys
 import traceback
+from typing import Any
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import pyeloqua
-import pyeloqua.pyeloqua as _pe_mod
+import pyeloqua  # type: ignore[import-not-found]
+import pyeloqua.pyeloqua as _pe_mod  # type: ignore[import-not-found]
 from login_redirect import make_requests_proxy
 
 
-def main():
+def main() -> int:
     target = os.environ.get("EMULATOR_URL")
     if not target:
         print("EMULATOR_URL is not set", file=sys.stderr)
@@ -33,7 +38,7 @@ def main():
     password = os.environ.get("ELOQUA_PASSWORD", "pw")
 
     # --- the only redirect: login host used by Eloqua.__init__ ---------------
-    _pe_mod.requests = make_requests_proxy(target)
+    _pe_mod.requests = make_requests_proxy(target)  # type: ignore[no-untyped-call]
 
     # --- login exactly as a user would (Bulk subclasses Eloqua) ------------
     bulk = pyeloqua.Bulk(company=site, username=user, password=password)
@@ -90,8 +95,81 @@ def main():
     if not legacy:
         print("FAIL: legacy GetFields returned nothing", file=sys.stderr)
         return 1
+
+    failures = import_contacts(site, user, password)
+    for failure in failures:
+        print("FAIL:", failure, file=sys.stderr)
+    if failures:
+        return 1
     print("OK")
     return 0
+
+
+IMPORTED = 2500
+SLICE = 1000  # post_data sends what it is given in one POST; slices make several files
+
+
+def import_contacts(site: str, user: str, password: str) -> list[str]:
+    """Import contacts the way pyeloqua's import walkthrough does: define the import, post
+    the rows, sync() (which polls check_sync until the sync ends), then read the logs and
+    rejects with get_sync_logs()/get_sync_rejects(). Returns failure messages."""
+    failures: list[str] = []
+    load = pyeloqua.Bulk(company=site, username=user, password=password)
+    load.imports("contacts")
+    load.add_fields(["C_EmailAddress", "C_FirstName", "C_LastName"])
+    load.add_options(identifierFieldName="C_EmailAddress")
+    load.create_def("pyeloqua contact import")
+    print("contact import definition:", load.job_def["uri"], sorted(load.job_def["fields"]))
+
+    rows = [
+        {
+            "C_EmailAddress": "pyeloqua.%04d@example.com" % n,
+            "C_FirstName": "Zoë %d" % n,
+            "C_LastName": "Müller",
+        }
+        for n in range(IMPORTED)
+    ]
+    for start in range(0, len(rows), SLICE):
+        load.post_data(rows[start : start + SLICE])
+    print("posted %d rows in %d post_data calls" % (len(rows), -(-len(rows) // SLICE)))
+    status = load.sync(timeout=60, sleeptime=0.2)
+    counts = log_counts(load.get_sync_logs())
+    print("first sync %s: %s, logs %s" % (load.job_sync["uri"], status, counts))
+    if status != "success":
+        failures.append("the import of %d contacts ended %r" % (IMPORTED, status))
+    if counts.get("ELQ-00004") != IMPORTED or counts.get("ELQ-00022") != 0:
+        failures.append("expected %d contacts created and none updated: %r" % (IMPORTED, counts))
+
+    # --- a second file: two known contacts (updated), two new ones, one invalid e-mail
+    second = [
+        {"C_EmailAddress": "pyeloqua.0000@example.com", "C_FirstName": "Again", "C_LastName": "A"},
+        {"C_EmailAddress": "PYELOQUA.0001@example.com", "C_FirstName": "Again", "C_LastName": "B"},
+        {"C_EmailAddress": "not-an-email", "C_FirstName": "Broken", "C_LastName": "C"},
+        {"C_EmailAddress": "pyeloqua.new1@example.com", "C_FirstName": "New", "C_LastName": "D"},
+        {"C_EmailAddress": "pyeloqua.new2@example.com", "C_FirstName": "New", "C_LastName": "E"},
+    ]
+    load.post_data(second)
+    status = load.sync(timeout=60, sleeptime=0.2)
+    counts = log_counts(load.get_sync_logs())
+    rejects = load.get_sync_rejects()
+    print("second sync %s: %s, logs %s" % (load.job_sync["uri"], status, counts))
+    print("rejects:", rejects)
+    if status != "warning":
+        failures.append("the import with an invalid e-mail ended %r, not 'warning'" % status)
+    expected = {"ELQ-00004": 2, "ELQ-00022": 2, "ELQ-00002": 1}
+    if {code: counts.get(code) for code in expected} != expected:
+        failures.append("expected logs %r, got %r" % (expected, counts))
+    bad = [r for r in rejects if r.get("fieldValues", {}).get("C_EmailAddress") == "not-an-email"]
+    if len(rejects) != 1 or not bad:
+        failures.append("expected the one invalid row among the rejects, got %r" % rejects)
+    elif (bad[0].get("statusCode"), bad[0].get("recordIndex")) != ("ELQ-00002", 3):
+        failures.append("the reject should be ELQ-00002 at recordIndex 3: %r" % bad[0])
+    return failures
+
+
+def log_counts(items: list[dict[str, Any]]) -> dict[str, int]:
+    """statusCode -> count of a sync's log items (as pyeloqua's get_sync_logs returns them)."""
+    return {item["statusCode"]: item["count"] for item in items}
 
 
 if __name__ == "__main__":

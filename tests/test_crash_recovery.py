@@ -2,8 +2,8 @@
 
 The worker applies an import in one write transaction that also records the sync's terminal
 status, so a process killed mid-apply leaves the sync ``active`` with none of its effects
-and its staged rows intact; at the next start ``worker.recover`` queues it again and it runs
-to the end, each staged row applied exactly once.
+and its staged rows intact; at the next start the worker puts it back to ``pending``
+(``store.syncs.reset_orphans``) and runs it to the end, each staged row applied exactly once.
 
 Flow: stage N contacts into a file store, create the sync, SIGKILL the emulator while the
 sync is ``active``, look at the file with ``sqlite3``, restart on the same file, wait.
@@ -39,7 +39,7 @@ DEFINITION = {
     },
     "identifierFieldName": "email",
 }
-# Sized so the apply takes a second or more on two cores; each missed race (the sync ended
+# Sized so the apply takes about a second on two cores; each missed race (the sync ended
 # between two polls) starts over on a fresh file with four times as many rows.
 ROWS = (20_000, 80_000, 320_000)
 POSTS = 4

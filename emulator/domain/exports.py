@@ -26,7 +26,7 @@ from emulator.store import syncs as sync_rows
 from emulator.types import JSONObject, Principal
 
 FAMILIES = frozenset(TABLES)
-CHUNK = 5000
+CHUNK = 10000
 
 
 def _scope(family: str, parent_id: int) -> tuple[str, list[Any]]:
@@ -180,7 +180,7 @@ def definition_page(
     return data_page(db, principal, sync_id, offset, limit, now)
 
 
-def chunks(db: sqlite_utils.Database, page: DataPage, first: int) -> list[str]:
+def chunks(db: sqlite_utils.Database, page: DataPage, first: int) -> list[bytes]:
     """Rows ``first+1 … first+CHUNK`` of the page (read on a reader thread)."""
     end = min(page.offset + page.count, first + CHUNK)
     return sync_rows.export_rows(db, page.site_id, page.sync_id, first, end)
@@ -212,6 +212,6 @@ def purge_expired(db: sqlite_utils.Database, now: float) -> None:
         db.execute("DELETE FROM export_rows WHERE site_id = ? AND sync_id = ?", [site_id, sync_id])
 
 
-def csv_line(data: str, columns: list[str]) -> list[str]:
+def csv_line(data: bytes, columns: list[str]) -> list[str]:
     values = orjson.loads(data)
     return [str(values.get(name, "")) for name in columns]

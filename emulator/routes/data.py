@@ -39,7 +39,7 @@ def _wants_csv(request: Request) -> bool:
     return "text/csv" in accept and "application/json" not in accept
 
 
-async def _rows(state: AppState, page: exports.DataPage) -> AsyncIterator[list[str]]:
+async def _rows(state: AppState, page: exports.DataPage) -> AsyncIterator[list[bytes]]:
     for start in exports.chunk_starts(page):
         yield await state.db.read(exports.chunks, page, start)
 
@@ -52,7 +52,7 @@ async def _json(
         yield b'{"items":['
         first = True
         async for rows in _rows(state, page):
-            yield (b"" if first else b",") + ",".join(rows).encode()
+            yield (b"" if first else b",") + b",".join(rows)
             first = False
         yield b"],"
     else:

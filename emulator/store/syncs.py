@@ -276,13 +276,14 @@ def latest_export_sync(
 
 def export_rows(
     db: sqlite_utils.Database, site_id: int, sync_id: int, after: int, upto: int
-) -> list[str]:
-    """Rows ``after < ordinal <= upto``: an indexed range scan, whatever the offset."""
+) -> list[bytes]:
+    """Rows ``after < ordinal <= upto`` as UTF-8 JSON bytes: an indexed range scan whatever
+    the offset, and no decoding on the way out."""
     return [
         r[0]
         for r in db.execute(
-            "SELECT data FROM export_rows WHERE site_id = ? AND sync_id = ? AND ordinal > ? "
-            "AND ordinal <= ? ORDER BY ordinal",
+            "SELECT CAST(data AS BLOB) FROM export_rows WHERE site_id = ? AND sync_id = ? "
+            "AND ordinal > ? AND ordinal <= ? ORDER BY ordinal",
             [site_id, sync_id, after, upto],
         )
     ]
