@@ -81,6 +81,25 @@ def main() -> int:
     export.create_def("pyeloqua export")
     print("export definition:", export.job_def["uri"], export.job_def["filter"])
 
+    # --- reading an export the pyeloqua way: through the definition's /data
+    reader = pyeloqua.Bulk(company=site, username=user, password=password)
+    reader.exports("contacts")
+    reader.add_fields(["contactID", "C_EmailAddress", "C_FirstName"])
+    reader.create_def("pyeloqua export reader")
+    status = reader.sync(sleeptime=0.2)
+    if status != "success":
+        print("FAIL: export sync ended %r" % status, file=sys.stderr)
+        return 1
+    count = reader.get_export_count()
+    exported = reader.get_export_data()
+    print("get_export_data: %d rows (get_export_count %d)" % (len(exported), count))
+    if not exported or len(exported) != count:
+        print("FAIL: export data and count disagree", file=sys.stderr)
+        return 1
+    if not all(isinstance(v, str) for row in exported for v in row.values()):
+        print("FAIL: exported values must all be strings", file=sys.stderr)
+        return 1
+
     load = pyeloqua.Bulk(company=site, username=user, password=password)
     load.imports("contacts")
     load.add_fields(["C_EmailAddress", "C_FirstName"])

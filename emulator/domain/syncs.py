@@ -50,6 +50,7 @@ LOG_LISTING = Listing(
     }
 )
 REJECT_LISTING = Listing({"id": Kind.NUMBER, "recordIndex": Kind.NUMBER})
+Polls = dict[tuple[int, int], tuple[int, int]]  # (site, sync) → (reads so far, stage shown)
 URL = re.compile(r"^https?://[^\s/]+(/\S*)?$", re.IGNORECASE)
 
 
@@ -157,17 +158,23 @@ def render(row: rows.SyncRow, stage: int) -> JSONObject:
     return item
 
 
-def _stage(policy: progression.Policy, row: rows.SyncRow, now: float) -> int:
-    return progression.stage(
-        policy, reads=row.reads, age=now - row.created_epoch, advanced=row.advanced, shown=row.shown
-    )
+def _stage(policy: progression.Policy, row: rows.SyncRow, now: float, polls: Polls) -> int:
+    reads, shown = polls.get((row.site_id, row.id), (0, row.shown))
+    return progression.stage(policy, reads=reads, age=now - row.created_epoch,
+                             advanced=row.advanced, shown=shown)
 
 
-def read(db: sqlite_utils.Database, principal: Principal, id_: int, policy: str, now: float) -> str:
-    """``GET /syncs/{id}``: counts as a poll for the ``polls:N`` policy."""
+def read(db: sqlite_utils.Database, principal: Principal, id_: int, policy: str, now: float,
+         polls: Polls) -> str:
+    """``GET /syncs/{id}``: a read that counts as a poll for ``polls:N``. The count lives in
+    ``polls`` (memory), not the store, so polling never waits behind a running sync."""
     row = _existing(db, principal, id_)
-    stage = _stage(progression.Policy.parse(policy), row, now)
-    rows.record_read(db, principal.site_id, id_, stage)
+    key = (principal.site_id, id_)
+    reads, shown = polls.get(key, (0, row.shown))
+    parsed = progression.Policy.parse(policy)
+    stage = progression.stage(parsed, reads=reads, age=now - row.created_epoch,
+                              advanced=row.advanced, shown=shown)
+    polls[key] = (reads + 1, stage)
     return orjson.dumps(render(row, stage)).decode()
 
 
@@ -178,12 +185,13 @@ def list_syncs(
     limit_max: int,
     policy: str,
     now: float,
+    polls: Polls,
 ) -> tuple[Page, ListQuery]:
     query = parse_list_query(params, LISTING, limit_max=limit_max)
     ids, total, more = rows.page_ids(db, principal.site_id, LISTING, query)
     parsed = progression.Policy.parse(policy)
     items = [
-        orjson.dumps(render(r, _stage(parsed, r, now))).decode()
+        orjson.dumps(render(r, _stage(parsed, r, now, polls))).decode()
         for r in rows.rows(db, principal.site_id, ids)
     ]
     return Page(items, total, more), query

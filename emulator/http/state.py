@@ -55,6 +55,9 @@ class AppState:
     worker: Worker | None = None
     ready: bool = False
     auth_cache: AuthCache = field(default_factory=AuthCache)
+    # (site, sync) → (reads, stage shown): polls:N counts, kept in memory so that reading a
+    # sync never waits for the writer (a restart starts the counts again)
+    polls: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
 
     def notify_worker(self) -> None:
         if self.worker is not None:

@@ -33,6 +33,7 @@ async def reset(request: Request) -> Response:
     state.ready = False
     await state.db.write(control.reset, state.settings.fixtures, state.clock())
     state.auth_cache.clear()
+    state.polls.clear()
     state.ready = True
     return await get_health(request)
 

@@ -34,20 +34,21 @@ async def list_syncs(request: Request) -> Response:
         state.settings.list_limit_max,
         state.settings.sync_progression,
         state.clock(),
+        state.polls,
     )
     return page_response(page, query)
 
 
 async def get_sync(request: Request) -> Response:
-    """A read advances ``polls:N`` progression, so it goes through the writer."""
     principal = await require_principal(request)
     state = state_of(request)
-    item = await state.db.write(
+    item = await state.db.read(
         syncs.read,
         principal,
         request.path_params["id"],
         state.settings.sync_progression,
         state.clock(),
+        state.polls,
     )
     return raw_json(item)
 

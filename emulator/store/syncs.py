@@ -115,13 +115,6 @@ def reset_orphans(db: sqlite_utils.Database) -> int:
     ).rowcount
 
 
-def record_read(db: sqlite_utils.Database, site_id: int, id_: int, shown: int) -> None:
-    db.execute(
-        "UPDATE syncs SET reads = reads + 1, shown = ? WHERE site_id = ? AND id = ?",
-        [shown, site_id, id_],
-    )
-
-
 def advance(db: sqlite_utils.Database, site_id: int, id_: int) -> None:
     db.execute(
         "UPDATE syncs SET advanced = advanced + 1 WHERE site_id = ? AND id = ?", [site_id, id_]
