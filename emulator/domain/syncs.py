@@ -160,20 +160,23 @@ def render(row: rows.SyncRow, stage: int) -> JSONObject:
 
 def _stage(policy: progression.Policy, row: rows.SyncRow, now: float, polls: Polls) -> int:
     reads, shown = polls.get((row.site_id, row.id), (0, row.shown))
-    return progression.stage(policy, reads=reads, age=now - row.created_epoch,
-                             advanced=row.advanced, shown=shown)
+    return progression.stage(
+        policy, reads=reads, age=now - row.created_epoch, advanced=row.advanced, shown=shown
+    )
 
 
-def read(db: sqlite_utils.Database, principal: Principal, id_: int, policy: str, now: float,
-         polls: Polls) -> str:
+def read(
+    db: sqlite_utils.Database, principal: Principal, id_: int, policy: str, now: float, polls: Polls
+) -> str:
     """``GET /syncs/{id}``: a read that counts as a poll for ``polls:N``. The count lives in
     ``polls`` (memory), not the store, so polling never waits behind a running sync."""
     row = _existing(db, principal, id_)
     key = (principal.site_id, id_)
     reads, shown = polls.get(key, (0, row.shown))
     parsed = progression.Policy.parse(policy)
-    stage = progression.stage(parsed, reads=reads, age=now - row.created_epoch,
-                              advanced=row.advanced, shown=shown)
+    stage = progression.stage(
+        parsed, reads=reads, age=now - row.created_epoch, advanced=row.advanced, shown=shown
+    )
     polls[key] = (reads + 1, stage)
     return orjson.dumps(render(row, stage)).decode()
 
