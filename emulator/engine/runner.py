@@ -35,60 +35,7 @@ def run(db: sqlite_utils.Database, row: rows.SyncRow, now: float) -> rows.SyncRo
     definition = definition_rows.get(
         db, row.site_id, row.kind, row.family, row.parent_id, row.definition_id, now
     )
-    entries: list[logs.Entry]
-    rejects: list[tuple[int, dict[str, object]]] = []
-    if definition is None:
-        status = SyncStatus.ERROR.value
-        entries = [
-            logs.entry(
-                "ELQ-00143",
-                severity=logs.ERROR,
-                product=PRODUCT[row.kind],
-                definition_id=row.definition_id,
-            ),
-            logs.processed(status),
-        ]
-    elif row.kind == IMPORTS and row.family in imports.RECORD_FAMILIES:
-        try:
-            outcome = imports.apply(
-                db,
-                row.site_id,
-                row.id,
-                row.family,
-                row.parent_id,
-                orjson.loads(definition.item),
-                now,
-            )
-        except markup.MarkupError:
-            status = SyncStatus.ERROR.value
-            entries = [
-                logs.entry("ELQ-00122", severity=logs.ERROR, sync_id=row.id, user_id=row.user_id),
-                logs.processed(status),
-            ]
-        else:
-            status = outcome.status
-            entries = list(imports.log_entries(outcome, row.family))
-            rejects = outcome.rejects
-    elif row.kind == EXPORTS and row.family in exports.FAMILIES:
-        try:
-            entries = exports.snapshot(
-                db,
-                row.site_id,
-                row.id,
-                row.family,
-                row.parent_id,
-                orjson.loads(definition.item),
-                now,
-            )
-            status = SyncStatus.SUCCESS.value
-        except (markup.MarkupError, filters.FilterError):
-            status = SyncStatus.ERROR.value
-            entries = [
-                logs.entry("ELQ-00122", severity=logs.ERROR, sync_id=row.id, user_id=row.user_id),
-                logs.processed(status),
-            ]
-    else:
-        raise ValueError(f"syncs of {row.family} {row.kind} are refused when created")
+    status, entries, rejects = _outcome(db, row, definition, now)
     staging.delete_files(db, [f[0] for f in staging.files_of_sync(db, row.site_id, row.id)])
     rows.add_logs(
         db, row.site_id, row.id, ((e.count, e.severity, e.code, e.message) for e in entries), stamp
@@ -98,6 +45,42 @@ def run(db: sqlite_utils.Database, row: rows.SyncRow, now: float) -> rows.SyncRo
     final = rows.get(db, row.site_id, row.id)
     assert final is not None
     return final
+
+
+Rejects = list[tuple[int, dict[str, object]]]
+
+
+def _outcome(
+    db: sqlite_utils.Database,
+    row: rows.SyncRow,
+    definition: definition_rows.Row | None,
+    now: float,
+) -> tuple[str, list[logs.Entry], Rejects]:
+    """Apply the sync's effects; its status, log entries and rejects."""
+    error = SyncStatus.ERROR.value
+    if definition is None:
+        deleted = logs.entry(
+            "ELQ-00143",
+            severity=logs.ERROR,
+            product=PRODUCT[row.kind],
+            definition_id=row.definition_id,
+        )
+        return error, [deleted, logs.processed(error)], []
+    item = orjson.loads(definition.item)
+    try:
+        if row.kind == IMPORTS and row.family in imports.RECORD_FAMILIES:
+            outcome = imports.apply(db, row.site_id, row.id, row.family, row.parent_id, item, now)
+            return outcome.status, list(imports.log_entries(outcome, row.family)), outcome.rejects
+        if row.kind == EXPORTS and row.family in exports.FAMILIES:
+            entries = exports.snapshot(
+                db, row.site_id, row.id, row.family, row.parent_id, item, now
+            )
+            return SyncStatus.SUCCESS.value, entries, []
+    except (markup.MarkupError, filters.FilterError):
+        # the definition no longer validates against the catalog (reference §13.4, ELQ-00122)
+        invalid = logs.entry("ELQ-00122", severity=logs.ERROR, sync_id=row.id, user_id=row.user_id)
+        return error, [invalid, logs.processed(error)], []
+    raise ValueError(f"syncs of {row.family} {row.kind} are refused when created")
 
 
 def fail(db: sqlite_utils.Database, row: rows.SyncRow, now: float) -> rows.SyncRow:
