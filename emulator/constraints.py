@@ -89,6 +89,7 @@ STAGED_ARRAY = "Must be a JSON array of objects; got {0}."
 STAGED_OBJECT = "Row {index} must be a JSON object."
 STAGED_FLAT = "Row {index}: the value of '{key}' must be a string, number, boolean or null."
 STAGED_CSV_HEADER = "A CSV body starts with a header row of the definition's field names."
+STAGED_CSV_DUPLICATE = "The header row names '{name}' twice."
 STAGED_CSV_COLUMNS = "Line {line} has a different number of columns than the header ({expected})."
 STAGED_CONTENT_TYPE = "Content-Type must be application/json or text/csv."
 STAGED_FILES = "At most {limit} files can be staged before a sync."  # reference §10
@@ -99,7 +100,9 @@ SYNCED_INSTANCE_URI = "Must reference an existing import, export or sync action 
 CALLBACK_URL = "Must be an absolute http or https URL."
 DATA_OF_IMPORT = "Data can only be read from an export sync."  # reference §11: 400
 DATA_OTHER_USER = "Only the user who synchronized an export can retrieve its data."  # §9.3 [DOC]
+DATA_NOT_READY = "The sync has not ended; its data is not available yet."  # [INF]
 DATA_EXPIRED = "The synced data has expired or was deleted."  # reference §11 [INF]
+SYNC_RUNNING = "A sync of this definition is already pending or active."  # reference §5.4
 SITE_UNKNOWN = "No site of this name has signed in."  # control plane
 SYNC_NOT_SUPPORTED = "This emulator does not run syncs of {family} {kind} yet."
 

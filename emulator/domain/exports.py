@@ -19,7 +19,7 @@ from emulator import filters, markup
 from emulator.domain import statements
 from emulator.durations import parse_duration
 from emulator.engine import logs
-from emulator.errors import Failure, Forbidden, NotFound, ValidationFailed
+from emulator.errors import Conflict, Failure, Forbidden, NotFound, ValidationFailed
 from emulator.filters.columns import BOOLEAN, SYSTEM_TIME, TABLES, Column, column
 from emulator.store import definitions as definition_rows
 from emulator.store import syncs as sync_rows
@@ -152,7 +152,9 @@ def data_page(
     if row.user_id != principal.user_id:
         raise Forbidden([Failure("uri", c.DATA_OTHER_USER, f"/syncs/{sync_id}/data")])
     info = sync_rows.export_data(db, principal.site_id, sync_id)
-    if info.row_count is not None and (info.expires_at or 0) <= now:
+    if info.row_count is None:
+        raise NotFound([Failure("uri", c.DATA_NOT_READY, f"/syncs/{sync_id}/data")])
+    if (info.expires_at or 0) <= now:
         raise NotFound([Failure("uri", c.DATA_EXPIRED, f"/syncs/{sync_id}/data")])
     total = info.row_count or 0
     count = max(0, min(limit, total - offset))
@@ -190,21 +192,39 @@ def chunk_starts(page: DataPage) -> Iterator[int]:
     return iter(range(page.offset, page.offset + page.count, CHUNK))
 
 
-def delete_sync_data(db: sqlite_utils.Database, principal: Principal, sync_id: int) -> None:
+def _own_export(db: sqlite_utils.Database, principal: Principal, sync_id: int) -> None:
+    """The checks reading applies hold for deleting too: an export, of this user, ended."""
     row = sync_rows.get(db, principal.site_id, sync_id)
+    uri = f"/syncs/{sync_id}/data"
     if row is None:
-        raise NotFound.resource(f"/syncs/{sync_id}/data")
+        raise NotFound.resource(uri)
+    if row.kind != "exports":
+        raise ValidationFailed([Failure("uri", c.DATA_OF_IMPORT, uri)])
+    if row.user_id != principal.user_id:
+        raise Forbidden([Failure("uri", c.DATA_OTHER_USER, uri)])
+    if row.status in ("pending", "active"):
+        raise Conflict([Failure("uri", c.CONFLICT, uri)])
+
+
+def delete_sync_data(db: sqlite_utils.Database, principal: Principal, sync_id: int) -> None:
+    _own_export(db, principal, sync_id)
     sync_rows.drop_export_rows(db, principal.site_id, [sync_id])
 
 
 def delete_definition_data(
     db: sqlite_utils.Database, principal: Principal, family: str, parent_id: int, definition_id: int
 ) -> None:
-    sync_rows.drop_export_rows(
-        db,
-        principal.site_id,
-        sync_rows.export_syncs_of(db, principal.site_id, definition_id, family, parent_id),
-    )
+    """Drops the caller's synced data of the definition; other users' data stays theirs."""
+    mine = [
+        sync_id
+        for sync_id in sync_rows.export_syncs_of(
+            db, principal.site_id, definition_id, family, parent_id
+        )
+        if (row := sync_rows.get(db, principal.site_id, sync_id)) is not None
+        and row.user_id == principal.user_id
+        and row.status not in ("pending", "active")
+    ]
+    sync_rows.drop_export_rows(db, principal.site_id, mine)
 
 
 def purge_expired(db: sqlite_utils.Database, now: float) -> None:

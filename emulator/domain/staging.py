@@ -46,11 +46,18 @@ def parse_json_rows(text: str) -> list[JSONObject]:
 
 
 def parse_csv_rows(text: str) -> list[JSONObject]:
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader, None)
         if not header or not any(h.strip() for h in header):
             raise ValidationFailed([Failure("body", c.STAGED_CSV_HEADER, None, has_value=False)])
+        seen: set[str] = set()
+        for name in header:
+            if name in seen:
+                raise ValidationFailed(
+                    [Failure("body", c.STAGED_CSV_DUPLICATE.format(name=name), name)]
+                )
+            seen.add(name)
         found: list[JSONObject] = []
         for number, record in enumerate(reader, 2):
             if not record:
@@ -108,7 +115,7 @@ def stage_and_maybe_sync(
     item = orjson.loads(definitions.get(db, principal, at, id_, now))
     if not item.get("isSyncTriggeredOnImport"):
         return None
-    return syncs.create(db, principal, {"syncedInstanceUri": at.uri(id_)}, now)
+    return syncs.create(db, principal, {"syncedInstanceUri": at.uri(id_)}, now, triggered=True)
 
 
 def _encoded(staged: list[JSONObject], keys: dict[str, None]) -> Iterator[str]:

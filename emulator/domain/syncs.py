@@ -18,7 +18,7 @@ from emulator.domain.entities import FAMILIES, IMPORTS, SYNC_ACTIONS
 from emulator.engine import progression
 from emulator.engine.lifecycle import SyncStatus, shown_status
 from emulator.engine.runner import runnable as runner_accepts
-from emulator.errors import Failure, NotFound, ValidationFailed
+from emulator.errors import Conflict, Failure, NotFound, ValidationFailed
 from emulator.listing import Kind, Listing, ListQuery, parse_list_query
 from emulator.store import definitions as definition_rows
 from emulator.store import staging as staged
@@ -57,10 +57,14 @@ URL = re.compile(r"^https?://[^\s/]+(/\S*)?$", re.IGNORECASE)
 def _patterns() -> list[tuple[re.Pattern[str], str, str]]:
     found = []
     for family in FAMILIES:
-        prefix = re.escape(family.path).replace(re.escape("{parentId}"), r"(?P<parent>\d+)")
+        prefix = re.escape(family.path).replace(re.escape("{parentId}"), r"(?P<parent>[0-9]{1,18})")
         for kind in family.kinds:
             found.append(
-                (re.compile(f"^{prefix}/{kind}/(?P<id>\\d+)/?$", re.IGNORECASE), family.name, kind)
+                (
+                    re.compile(f"^{prefix}/{kind}/(?P<id>[0-9]{{1,18}})/?$", re.IGNORECASE),
+                    family.name,
+                    kind,
+                )
             )
     return found
 
@@ -76,7 +80,16 @@ def parse_instance_uri(uri: str) -> tuple[definitions.Where, int] | None:
     return None
 
 
-def create(db: sqlite_utils.Database, principal: Principal, body: Any, now: float) -> str:
+def create(
+    db: sqlite_utils.Database,
+    principal: Principal,
+    body: Any,
+    now: float,
+    *,
+    triggered: bool = False,
+) -> str:
+    """``triggered``: created by a data upload (``isSyncTriggeredOnImport``), where every
+    upload gets its sync even while an earlier one waits."""
     if not isinstance(body, dict):
         raise ValidationFailed([Failure("body", c.BODY_NOT_OBJECT, body)])
     bound = {k.lower(): v for k, v in body.items()}
@@ -113,6 +126,8 @@ def create(db: sqlite_utils.Database, principal: Principal, body: Any, now: floa
                 )
             ]
         )
+    if not triggered and rows.busy(db, principal.site_id, at.kind, definition_id):
+        raise Conflict([Failure("syncedInstanceUri", c.SYNC_RUNNING, uri)])
     definitions.revalidate(db, principal, at, found.item)
     sync_id = definition_rows.next_id(db, principal.site_id, "syncs")
     row = rows.SyncRow(

@@ -13,7 +13,8 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 METHODS = frozenset({"GET", "POST", "PUT", "DELETE", "PATCH"})
-_STATUS = re.compile(r"^[1-5]\d\d$")
+# Statuses that can carry the body being sent: 1xx, 204, 205 and 3xx cannot.
+_STATUS = re.compile(r"^(20[0-36-9]|2[1-9]\d|[45]\d\d)$")
 
 
 class OverrideHeaders:

@@ -91,7 +91,7 @@ async def get_container(request: Request, family: str) -> Response:
 
 
 def _path(template: str) -> str:
-    return BULK + template.replace("{parentId}", "{parentId:int}")
+    return BULK + template.replace("{parentId}", "{parentId:eloqua}")
 
 
 def _pair(
@@ -102,7 +102,7 @@ def _pair(
     return [
         Route(_path(path), partial(list_endpoint, family=family), methods=["GET"], name=list_name),
         Route(
-            _path(path) + "/{id:int}",
+            _path(path) + "/{id:eloqua}",
             partial(get_endpoint, family=family),
             methods=["GET"],
             name=get_name,

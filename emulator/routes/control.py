@@ -98,6 +98,9 @@ def routes() -> list[Route]:
         Route("/_emulator/worker/pause", pause_worker, methods=["POST"], name="pause_worker"),
         Route("/_emulator/worker/resume", resume_worker, methods=["POST"], name="resume_worker"),
         Route(
-            "/_emulator/syncs/{id:int}/advance", advance_sync, methods=["POST"], name="advance_sync"
+            "/_emulator/syncs/{id:eloqua}/advance",
+            advance_sync,
+            methods=["POST"],
+            name="advance_sync",
         ),
     ]

@@ -146,10 +146,10 @@ async def delete_definition_data(request: Request, family: str) -> Response:
 def routes() -> list[Route]:
     result = [
         Route(
-            f"{BULK}/syncs/{{id:int}}/data", get_sync_data, methods=["GET"], name="get_sync_data"
+            f"{BULK}/syncs/{{id:eloqua}}/data", get_sync_data, methods=["GET"], name="get_sync_data"
         ),
         Route(
-            f"{BULK}/syncs/{{id:int}}/data",
+            f"{BULK}/syncs/{{id:eloqua}}/data",
             delete_sync_data,
             methods=["DELETE"],
             name="delete_sync_data",
@@ -158,7 +158,11 @@ def routes() -> list[Route]:
     for family in FAMILIES:
         if EXPORTS not in family.kinds:
             continue
-        path = BULK + family.path.replace("{parentId}", "{parentId:int}") + "/exports/{id:int}/data"
+        path = (
+            BULK
+            + family.path.replace("{parentId}", "{parentId:eloqua}")
+            + "/exports/{id:eloqua}/data"
+        )
         result += [
             Route(
                 path,

@@ -157,20 +157,20 @@ async def delete_data(request: Request, family: str, kind: str) -> Response:
 OPERATIONS: tuple[tuple[str, str, Endpoint, str], ...] = (
     ("", "GET", list_definitions, "list_{one}s"),
     ("", "POST", create_definition, "create_{one}"),
-    ("/{id:int}", "GET", get_definition, "get_{one}"),
-    ("/{id:int}", "PUT", update_definition, "update_{one}"),
-    ("/{id:int}", "DELETE", delete_definition, "delete_{one}"),
+    ("/{id:eloqua}", "GET", get_definition, "get_{one}"),
+    ("/{id:eloqua}", "PUT", update_definition, "update_{one}"),
+    ("/{id:eloqua}", "DELETE", delete_definition, "delete_{one}"),
 )
 DATA_OPERATIONS: tuple[tuple[str, str, Endpoint, str], ...] = (
-    ("/{id:int}/data", "POST", stage_data, "stage_{one}_data"),
-    ("/{id:int}/data", "DELETE", delete_data, "delete_{one}_data"),
+    ("/{id:eloqua}/data", "POST", stage_data, "stage_{one}_data"),
+    ("/{id:eloqua}/data", "DELETE", delete_data, "delete_{one}_data"),
 )
 
 
 def routes() -> list[Route]:
     result: list[Route] = []
     for family in FAMILIES:
-        base = BULK + family.path.replace("{parentId}", "{parentId:int}")
+        base = BULK + family.path.replace("{parentId}", "{parentId:eloqua}")
         for kind in family.kinds:
             one = f"{family.singular}_{KIND_SINGULAR[kind]}"
             operations = OPERATIONS + (DATA_OPERATIONS if kind != EXPORTS else ())

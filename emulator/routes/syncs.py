@@ -83,12 +83,15 @@ def routes() -> list[Route]:
     return [
         Route(f"{BULK}/syncs", create_sync, methods=["POST"], name="create_sync"),
         Route(f"{BULK}/syncs", list_syncs, methods=["GET"], name="list_syncs"),
-        Route(f"{BULK}/syncs/{{id:int}}", get_sync, methods=["GET"], name="get_sync"),
+        Route(f"{BULK}/syncs/{{id:eloqua}}", get_sync, methods=["GET"], name="get_sync"),
         Route(
-            f"{BULK}/syncs/{{id:int}}/logs", list_sync_logs, methods=["GET"], name="list_sync_logs"
+            f"{BULK}/syncs/{{id:eloqua}}/logs",
+            list_sync_logs,
+            methods=["GET"],
+            name="list_sync_logs",
         ),
         Route(
-            f"{BULK}/syncs/{{id:int}}/rejects",
+            f"{BULK}/syncs/{{id:eloqua}}/rejects",
             list_sync_rejects,
             methods=["GET"],
             name="list_sync_rejects",

@@ -335,3 +335,40 @@ def test_a_sync_that_fails_unexpectedly_ends_in_error_and_the_worker_goes_on(bul
     monkeypatch.undo()
     assert export(bulk, {"fields": {"id": "{{Contact.Id}}"}})["status"] == "success"
     assert bulk.client.get("/_emulator/health").json()["status"] == "ready"
+
+
+def test_data_of_a_sync_that_has_not_ended_is_404(bulk) -> None:
+    uri = bulk.define("/contacts/exports", {"name": "e", "fields": {"id": "{{Contact.Id}}"}})
+    bulk.client.post("/_emulator/worker/pause")
+    sync = bulk.sync(uri)
+    response = bulk.client.get(BULK + sync["uri"] + "/data", headers=bulk.headers)
+    assert response.status_code == 404
+    assert response.json()["failures"][0]["constraint"] == (
+        "The sync has not ended; its data is not available yet."
+    )
+    assert bulk.client.delete(BULK + sync["uri"] + "/data", headers=bulk.headers).status_code == 409
+    bulk.client.post("/_emulator/worker/resume")
+    bulk.wait(sync["uri"])
+    assert data(bulk, sync)["totalResults"] == len(CONTACTS)
+
+
+def test_only_the_syncing_user_deletes_the_data(bulk) -> None:
+    uri = bulk.define("/contacts/exports", {"name": "e", "fields": {"id": "{{Contact.Id}}"}})
+    sync = bulk.wait(bulk.sync(uri)["uri"])
+    john = basic("Acme", "john")
+    assert bulk.client.delete(BULK + sync["uri"] + "/data", headers=john).status_code == 403
+    assert bulk.client.delete(BULK + uri + "/data", headers=john).status_code == 204
+    assert data(bulk, sync)["totalResults"] == len(CONTACTS)
+    importer = bulk.define(
+        "/contacts/imports",
+        {
+            "name": "i",
+            "fields": {"e": "{{Contact.Field(C_EmailAddress)}}"},
+            "identifierFieldName": "e",
+        },
+    )
+    imported = bulk.wait(bulk.sync(importer)["uri"])
+    assert (
+        bulk.client.delete(BULK + imported["uri"] + "/data", headers=bulk.headers).status_code
+        == 400
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import basic
 
 FIELDS = "/api/bulk/2.0/contacts/fields"
@@ -36,3 +38,9 @@ def test_malformed_status_override_is_ignored(client) -> None:
     response = client.get(FIELDS, headers={"X-HTTP-Status-Code-Override": "OK"})
     assert response.status_code == 401
     assert "x-http-original-status-code" not in response.headers
+
+
+@pytest.mark.parametrize("status", ["100", "101", "204", "304"])
+def test_status_overrides_that_cannot_carry_a_body_are_ignored(client, status) -> None:
+    response = client.get(FIELDS, headers={"X-HTTP-Status-Code-Override": status})
+    assert response.status_code == 401

@@ -306,3 +306,56 @@ def test_logs_and_rejects_page_like_every_list(bulk) -> None:
         "count": 0,
         "hasMore": False,
     }
+
+
+def test_a_second_sync_while_one_is_pending_is_409(bulk) -> None:
+    uri = bulk.define("/contacts/imports", IMPORT)
+    bulk.client.post("/_emulator/worker/pause")
+    first = bulk.sync(uri)
+    response = bulk.client.post(
+        BULK + "/syncs", json={"syncedInstanceUri": uri}, headers=bulk.headers
+    )
+    assert response.status_code == 409
+    assert response.json()["failures"][0]["constraint"] == (
+        "A sync of this definition is already pending or active."
+    )
+    bulk.client.post("/_emulator/worker/resume")
+    bulk.wait(first["uri"])
+    assert (
+        bulk.client.post(
+            BULK + "/syncs", json={"syncedInstanceUri": uri}, headers=bulk.headers
+        ).status_code
+        == 201
+    )
+
+
+def test_uploads_that_trigger_syncs_each_get_one(bulk) -> None:
+    uri = bulk.define("/contacts/imports", {**IMPORT, "isSyncTriggeredOnImport": True})
+    bulk.client.post("/_emulator/worker/pause")
+    first = bulk.stage(uri, [{"email": "one@example.com"}], status=201).json()
+    second = bulk.stage(uri, [{"email": "two@example.com"}], status=201).json()
+    bulk.client.post("/_emulator/worker/resume")
+    assert bulk.wait(first["uri"])["status"] == "success"
+    assert bulk.wait(second["uri"])["status"] == "success"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/syncs/99999999999999999999",
+        "/syncs/9223372036854775808/data",
+        "/contacts/imports/99999999999999999999",
+        "/customObjects/99999999999999999999/fields",
+    ],
+)
+def test_ids_too_large_for_eloqua_are_404_not_500(bulk, path) -> None:
+    assert bulk.client.get(BULK + path, headers=bulk.headers).status_code == 404
+
+
+@pytest.mark.parametrize("uri", ["/contacts/exports/99999999999999999999", "/contacts/exports/١"])
+def test_instance_uris_with_impossible_ids_are_400(bulk, uri) -> None:
+    bulk.define("/contacts/exports", {"name": "e", "fields": {"id": "{{Contact.Id}}"}})
+    response = bulk.client.post(
+        BULK + "/syncs", json={"syncedInstanceUri": uri}, headers=bulk.headers
+    )
+    assert response.status_code == 400
