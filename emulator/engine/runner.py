@@ -8,7 +8,7 @@ import orjson
 import sqlite_utils
 
 from emulator import filters, markup, timestamps
-from emulator.domain import exports, imports
+from emulator.domain import exports, import_outcome, imports
 from emulator.domain.entities import EXPORTS, IMPORTS
 from emulator.engine import logs
 from emulator.engine.lifecycle import SyncStatus
@@ -70,7 +70,8 @@ def _outcome(
     try:
         if row.kind == IMPORTS and row.family in imports.RECORD_FAMILIES:
             outcome = imports.apply(db, row.site_id, row.id, row.family, row.parent_id, item, now)
-            return outcome.status, list(imports.log_entries(outcome, row.family)), outcome.rejects
+            entries = list(import_outcome.log_entries(outcome, row.family))
+            return outcome.status, entries, outcome.rejects
         if row.kind == EXPORTS and row.family in exports.FAMILIES:
             entries = exports.snapshot(
                 db, row.site_id, row.id, row.family, row.parent_id, item, now

@@ -1,0 +1,74 @@
+"""What an import sync did, and the log lines a pod writes for it (reference §13.1)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from emulator.engine import logs
+from emulator.types import JSONObject
+
+# (created, updated, linked) log codes per family, reference §13.4.
+COUNTS = {
+    "contacts": ("ELQ-00004", "ELQ-00022", None),
+    "accounts": ("ELQ-00005", "ELQ-00023", None),
+    "customObjects": ("ELQ-00007", "ELQ-00012", "ELQ-00025"),
+    "events": ("ELQ-00077", "ELQ-00079", "ELQ-00078"),
+}
+
+
+@dataclass
+class Outcome:
+    staged: int = 0
+    created: int = 0
+    updated: int = 0
+    linked: int = 0
+    duplicates: int = 0
+    invalid_emails: int = 0
+    invalid_values: int = 0
+    missing: int = 0
+    unmatched: int = 0
+    existing: int = 0
+    ignored_keys: list[str] = field(default_factory=list)
+    missing_keys: list[tuple[str, int]] = field(default_factory=list)
+    rejects: list[tuple[int, JSONObject]] = field(default_factory=list)
+
+    @property
+    def rejected(self) -> int:
+        return self.duplicates + self.invalid_emails + self.invalid_values + self.missing
+
+    @property
+    def status(self) -> str:
+        troubled = self.rejected or self.ignored_keys or self.unmatched
+        return "warning" if troubled else "success"
+
+
+def log_entries(outcome: Outcome, family: str) -> Iterator[logs.Entry]:
+    """The log lines of an import sync, in the order a pod wrote them (reference §13.1)."""
+    yield logs.entry("ELQ-00130", outcome.staged)
+    yield logs.entry("ELQ-00137")
+    for key in outcome.ignored_keys:
+        yield logs.entry("ELQ-00111", severity=logs.WARNING, field=key)
+    for key, file_id in outcome.missing_keys:
+        yield logs.entry("ELQ-00121", field=key, file=file_id)
+    if outcome.staged == 0:
+        yield logs.entry("ELQ-00124")
+    yield logs.processed(outcome.status)
+    yield logs.entry("ELQ-00001", outcome.staged)
+    for code, count in (
+        ("ELQ-00026", outcome.duplicates),
+        ("ELQ-00002", outcome.invalid_emails),
+        ("ELQ-00144", outcome.invalid_values),
+        ("ELQ-00061", outcome.missing),
+        ("ELQ-00034", outcome.unmatched),
+    ):
+        if count:
+            yield logs.entry(code, count, logs.WARNING)
+    yield logs.entry("ELQ-00003", outcome.staged - outcome.duplicates)
+    created, updated, linked = COUNTS[family]
+    yield logs.entry(created, outcome.created)
+    yield logs.entry(updated, outcome.updated)
+    if linked and outcome.linked:
+        yield logs.entry(linked, outcome.linked)
+    if outcome.rejected:
+        yield logs.entry("ELQ-00060", outcome.rejected, logs.WARNING)
