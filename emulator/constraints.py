@@ -9,15 +9,10 @@ from __future__ import annotations
 
 # HTTP status texts, reference §13.2 (Oracle's "HTTP status codes" page).
 PARSING_ERROR = "There was a parsing error."
-VALIDATION_ERROR = "There was a validation error."
-LOGIN_REQUIRED = "Login required."
-NOT_AUTHORIZED = "You are not authorized to make this request."
 NOT_FOUND = "The requested resource was not found."
 METHOD_NOT_ALLOWED = "The requested method is not supported by this resource."  # [INF]
 CONFLICT = "There was a conflict."
-STORAGE_EXCEEDED = "Storage space exceeded."
 SERVICE_ERROR = "The service has encountered an error."
-UNSUPPORTED_MEDIA_TYPE = "The content type of the request is not supported."  # [INF]
 
 # /id failure body, reference §2.1.
 NOT_AUTHENTICATED = "Not authenticated."
@@ -44,11 +39,9 @@ Q_WILDCARD = "Wildcards (*) are allowed only with = and != on text properties."
 ENUM_VALUE = "Must be one of: {values}."
 
 # Routing, reference §13.2.
-ROUTE_UNKNOWN = NOT_FOUND
 RESOURCE_UNKNOWN = NOT_FOUND
 
 # Definitions, reference §5 and §13.2 (Oracle's wording where it publishes one).
-BODY_NOT_JSON = PARSING_ERROR
 BODY_NOT_UTF8 = "The body must be encoded in UTF-8."  # [INF]
 BODY_NOT_OBJECT = "Must be a JSON object."  # [INF]
 BODY_TOO_LARGE = "The body must be at most {limit} bytes."  # [INF]
@@ -79,10 +72,8 @@ AUTO_DELETE_RANGE = "Must be an ISO-8601 duration of at least PT1H."  # referenc
 IMPORT_PRIORITY_URI = "Must reference an existing /imports/priorities/{id}."  # swagger text
 SYNC_ACTIONS_LIST = "Must be a list of at most 10 sync actions."  # reference §13.3
 SYNC_ACTIONS_NONE = "This kind of definition accepts no sync actions."  # reference §4.5, §4.6
-SYNC_ACTION_OBJECT = "Each sync action must be an object with action and destination."  # [INF]
 FILTER_TEXT = "Must be a string."  # [INF]
 SOURCE_FIELD = "Must be the name of one of the definition's fields."  # [INF]
-LINK_USERS_ACCOUNTS = "Applies to account imports only."  # reference §5.1
 
 # Staging, reference §10. [INF] wording except where marked.
 STAGED_ARRAY = "Must be a JSON array of objects; got {0}."

@@ -8,8 +8,7 @@
     ├── Forbidden               403     {"failures": [...]}
     ├── NotFound                404     {"failures": [...]}   unknown route or id
     ├── MethodNotAllowed        405     {"failures": [...]}
-    ├── Conflict                409     {"failures": [...]}
-    └── UnsupportedMediaType    415     {"failures": [...]}
+    └── Conflict                409     {"failures": [...]}
     OAuthError                  400/401 {"error", "error_description"}   the token endpoint only
 
 Every Eloqua-surface error renders the ``failures`` body of reference §13.2, so clients
@@ -85,10 +84,6 @@ class MethodNotAllowed(EloquaError):
 
 class Conflict(EloquaError):
     status = 409
-
-
-class UnsupportedMediaType(EloquaError):
-    status = 415
 
 
 class OAuthError(Exception):
