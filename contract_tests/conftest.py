@@ -8,6 +8,7 @@ login origin, e.g. ``https://login.eloqua.com``) and ``--auth`` it runs against 
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -88,6 +89,21 @@ def bulk(login: httpx.Client, target: Target, api_schema: Any) -> Iterator[httpx
     base = identity["urls"]["apis"]["rest"]["bulk"].replace("{version}", "2.0").rstrip("/")
     with _client(base, target, api_schema) as client:
         yield client
+
+
+@pytest.fixture(scope="session")
+def run_id() -> str:
+    """Names every definition the suite creates, so a pod's leftovers are recognisable."""
+    return uuid.uuid4().hex[:8]
+
+
+@pytest.fixture(scope="session")
+def created(bulk: httpx.Client) -> Iterator[list[str]]:
+    """Definition uris to delete when the session ends (keeps a pod clean)."""
+    uris: list[str] = []
+    yield uris
+    for uri in reversed(uris):
+        bulk.delete(uri)
 
 
 def _client(base_url: str, target: Target, api_schema: Any) -> httpx.Client:

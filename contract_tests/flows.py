@@ -1,0 +1,33 @@
+"""Steps every scenario repeats: define, stage, sync and wait, over HTTP."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import httpx
+
+TERMINAL = ("success", "warning", "error")
+
+
+def define(bulk: httpx.Client, created: list[str], path: str, body: dict[str, Any]) -> str:
+    response = bulk.post(path, json=body)
+    assert response.status_code == 201, response.text
+    uri = str(response.json()["uri"])
+    created.append(uri)
+    return uri
+
+
+def sync_and_wait(bulk: httpx.Client, uri: str, *, every: float, timeout: float) -> dict[str, Any]:
+    """Create a sync and poll it as clients do until it ends."""
+    response = bulk.post("/syncs", json={"syncedInstanceUri": uri})
+    assert response.status_code == 201, response.text
+    sync = response.json()
+    assert sync["status"] == "pending"
+    stop = time.monotonic() + timeout
+    while time.monotonic() < stop:
+        item = bulk.get(sync["uri"]).json()
+        if item["status"] in TERMINAL:
+            return dict(item)
+        time.sleep(every)
+    raise AssertionError(f"{sync['uri']} did not end within {timeout} s")
