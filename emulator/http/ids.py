@@ -18,3 +18,12 @@ class EloquaId(Convertor[int]):
 
 
 register_url_convertor("eloqua", EloquaId())
+
+
+BULK = "/api/bulk/2.0"
+
+
+def bulk_path(template: str) -> str:
+    """A Bulk route from a path written as Eloqua documents it (``/customObjects/{parentId}``):
+    under the Bulk prefix, with every id through the ``eloqua`` convertor."""
+    return BULK + template.replace("{parentId}", "{parentId:eloqua}").replace("{id}", "{id:eloqua}")

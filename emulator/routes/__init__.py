@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
-from emulator.http import ids  # noqa: F401 (registers the {id:eloqua} convertor)
 from emulator.routes import catalog, control, data, definitions, identity, syncs
 
 

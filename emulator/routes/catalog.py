@@ -14,10 +14,10 @@ from starlette.routing import Route
 
 from emulator.domain import catalog
 from emulator.http.auth import require_principal
+from emulator.http.ids import bulk_path
 from emulator.http.responses import page_response, raw_json
 from emulator.http.state import state_of
 
-BULK = "/api/bulk/2.0"
 Endpoint = Callable[..., Awaitable[Response]]
 
 # family → (operationId of the list, operationId of one item)
@@ -90,19 +90,17 @@ async def get_container(request: Request, family: str) -> Response:
     return raw_json(item)
 
 
-def _path(template: str) -> str:
-    return BULK + template.replace("{parentId}", "{parentId:eloqua}")
-
-
 def _pair(
     path: str, names: tuple[str, str], list_endpoint: Endpoint, get_endpoint: Endpoint, family: str
 ) -> list[Route]:
     """The list route and the get-one route of one collection."""
     list_name, get_name = names
     return [
-        Route(_path(path), partial(list_endpoint, family=family), methods=["GET"], name=list_name),
         Route(
-            _path(path) + "/{id:eloqua}",
+            bulk_path(path), partial(list_endpoint, family=family), methods=["GET"], name=list_name
+        ),
+        Route(
+            bulk_path(path + "/{id}"),
             partial(get_endpoint, family=family),
             methods=["GET"],
             name=get_name,

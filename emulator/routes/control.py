@@ -12,6 +12,7 @@ from starlette.routing import Route
 
 from emulator.config import __version__, bundled_path
 from emulator.domain import control
+from emulator.http.ids import EloquaId  # noqa: F401 (registers {id:eloqua})
 from emulator.http.responses import json_response
 from emulator.http.state import state_of
 

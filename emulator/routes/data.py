@@ -16,12 +16,12 @@ from starlette.routing import Route
 from emulator.domain import definitions, exports
 from emulator.domain.entities import EXPORTS, FAMILIES
 from emulator.http.auth import require_principal
+from emulator.http.ids import bulk_path
 from emulator.http.responses import JSON_TYPE, no_content
 from emulator.http.state import AppState, state_of
 from emulator.listing import Listing, parse_list_query
 from emulator.types import Principal
 
-BULK = "/api/bulk/2.0"
 NO_PROPERTIES = Listing({})
 Endpoint = Callable[..., Awaitable[Response]]
 
@@ -145,11 +145,9 @@ async def delete_definition_data(request: Request, family: str) -> Response:
 
 def routes() -> list[Route]:
     result = [
+        Route(bulk_path("/syncs/{id}/data"), get_sync_data, methods=["GET"], name="get_sync_data"),
         Route(
-            f"{BULK}/syncs/{{id:eloqua}}/data", get_sync_data, methods=["GET"], name="get_sync_data"
-        ),
-        Route(
-            f"{BULK}/syncs/{{id:eloqua}}/data",
+            bulk_path("/syncs/{id}/data"),
             delete_sync_data,
             methods=["DELETE"],
             name="delete_sync_data",
@@ -158,11 +156,7 @@ def routes() -> list[Route]:
     for family in FAMILIES:
         if EXPORTS not in family.kinds:
             continue
-        path = (
-            BULK
-            + family.path.replace("{parentId}", "{parentId:eloqua}")
-            + "/exports/{id:eloqua}/data"
-        )
+        path = bulk_path(family.path + "/exports/{id}/data")
         result += [
             Route(
                 path,

@@ -20,10 +20,10 @@ from emulator.domain import definitions, staging
 from emulator.domain.entities import EXPORTS, FAMILIES, KIND_SINGULAR, KINDS
 from emulator.http import bodies
 from emulator.http.auth import require_principal
+from emulator.http.ids import bulk_path
 from emulator.http.responses import no_content, page_response, raw_json
 from emulator.http.state import state_of
 
-BULK = "/api/bulk/2.0"
 Endpoint = Callable[..., Awaitable[Response]]
 
 
@@ -157,26 +157,26 @@ async def delete_data(request: Request, family: str, kind: str) -> Response:
 OPERATIONS: tuple[tuple[str, str, Endpoint, str], ...] = (
     ("", "GET", list_definitions, "list_{one}s"),
     ("", "POST", create_definition, "create_{one}"),
-    ("/{id:eloqua}", "GET", get_definition, "get_{one}"),
-    ("/{id:eloqua}", "PUT", update_definition, "update_{one}"),
-    ("/{id:eloqua}", "DELETE", delete_definition, "delete_{one}"),
+    ("/{id}", "GET", get_definition, "get_{one}"),
+    ("/{id}", "PUT", update_definition, "update_{one}"),
+    ("/{id}", "DELETE", delete_definition, "delete_{one}"),
 )
 DATA_OPERATIONS: tuple[tuple[str, str, Endpoint, str], ...] = (
-    ("/{id:eloqua}/data", "POST", stage_data, "stage_{one}_data"),
-    ("/{id:eloqua}/data", "DELETE", delete_data, "delete_{one}_data"),
+    ("/{id}/data", "POST", stage_data, "stage_{one}_data"),
+    ("/{id}/data", "DELETE", delete_data, "delete_{one}_data"),
 )
 
 
 def routes() -> list[Route]:
     result: list[Route] = []
     for family in FAMILIES:
-        base = BULK + family.path.replace("{parentId}", "{parentId:eloqua}")
+        base = family.path
         for kind in family.kinds:
             one = f"{family.singular}_{KIND_SINGULAR[kind]}"
             operations = OPERATIONS + (DATA_OPERATIONS if kind != EXPORTS else ())
             result += [
                 Route(
-                    f"{base}/{kind}{suffix}",
+                    bulk_path(f"{base}/{kind}{suffix}"),
                     partial(endpoint, family=family.name, kind=kind),
                     methods=[method],
                     name=template.format(one=one),
@@ -185,7 +185,7 @@ def routes() -> list[Route]:
             ]
     result += [
         Route(
-            f"{BULK}/{kind}",
+            bulk_path(f"/{kind}"),
             partial(list_every_family, kind=kind),
             methods=["GET"],
             name=f"list_{KIND_SINGULAR[kind]}s",

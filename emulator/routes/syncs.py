@@ -9,10 +9,9 @@ from starlette.routing import Route
 from emulator.domain import syncs
 from emulator.http import bodies
 from emulator.http.auth import require_principal
+from emulator.http.ids import bulk_path
 from emulator.http.responses import page_response, raw_json
 from emulator.http.state import state_of
-
-BULK = "/api/bulk/2.0"
 
 
 async def create_sync(request: Request) -> Response:
@@ -81,17 +80,17 @@ async def list_sync_rejects(request: Request) -> Response:
 
 def routes() -> list[Route]:
     return [
-        Route(f"{BULK}/syncs", create_sync, methods=["POST"], name="create_sync"),
-        Route(f"{BULK}/syncs", list_syncs, methods=["GET"], name="list_syncs"),
-        Route(f"{BULK}/syncs/{{id:eloqua}}", get_sync, methods=["GET"], name="get_sync"),
+        Route(bulk_path("/syncs"), create_sync, methods=["POST"], name="create_sync"),
+        Route(bulk_path("/syncs"), list_syncs, methods=["GET"], name="list_syncs"),
+        Route(bulk_path("/syncs/{id}"), get_sync, methods=["GET"], name="get_sync"),
         Route(
-            f"{BULK}/syncs/{{id:eloqua}}/logs",
+            bulk_path("/syncs/{id}/logs"),
             list_sync_logs,
             methods=["GET"],
             name="list_sync_logs",
         ),
         Route(
-            f"{BULK}/syncs/{{id:eloqua}}/rejects",
+            bulk_path("/syncs/{id}/rejects"),
             list_sync_rejects,
             methods=["GET"],
             name="list_sync_rejects",
