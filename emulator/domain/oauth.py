@@ -53,6 +53,52 @@ def default_principal(
     return identity.ensure_user(db, site, user, {}, now)
 
 
+@dataclass(frozen=True)
+class AuthorizeRequest:
+    """A checked ``GET /auth/oauth2/authorize``; ``error`` is what to redirect back with
+    when the request is well addressed but cannot be granted."""
+
+    client_id: str
+    redirect_uri: str
+    response_type: str
+    state: dict[str, str]
+    error: dict[str, str] | None = None
+
+
+def check_authorize(directory: Directory, params: Mapping[str, str]) -> AuthorizeRequest:
+    """Without a client id or redirect URI, or for an unknown client, nothing is redirected
+    (an OAuth error body instead); a bad ``response_type`` is redirected as an error."""
+    client_id = _required(params, "client_id")
+    redirect_uri = _required(params, "redirect_uri")
+    if directory.clients is not None and directory.client(client_id) is None:
+        raise OAuthError(c.OAUTH_INVALID_CLIENT, c.OAUTH_CLIENT_REFUSED)
+    reply = {"state": params["state"]} if "state" in params else {}
+    response_type = params.get("response_type", "")
+    error = None
+    if response_type not in ("code", "token"):
+        error = {"error": c.OAUTH_UNSUPPORTED_RESPONSE, "error_description": c.OAUTH_RESPONSE_TYPE}
+    return AuthorizeRequest(client_id, redirect_uri, response_type, reply, error)
+
+
+def refused(request: AuthorizeRequest) -> dict[str, str]:
+    return {"error": c.OAUTH_ACCESS_DENIED, "error_description": c.AUTH_REFUSED, **request.state}
+
+
+def grant_authorization(
+    db: sqlite_utils.Database,
+    principal: Principal,
+    request: AuthorizeRequest,
+    ttl: int,
+    now: float,
+) -> tuple[dict[str, object], bool]:
+    """The redirect's parameters, and whether they go in the fragment (implicit grant)."""
+    if request.response_type == "code":
+        code = issue_code(db, principal, request.client_id, request.redirect_uri, now)
+        return {"code": code, **request.state}, False
+    tokens = issue_tokens(db, principal, request.client_id, ttl, now, refresh=False)
+    return {**tokens, **request.state}, True
+
+
 def issue_code(
     db: sqlite_utils.Database, principal: Principal, client_id: str, redirect_uri: str, now: float
 ) -> str:

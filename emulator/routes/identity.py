@@ -14,7 +14,7 @@ from starlette.routing import Route
 
 from emulator import constraints as c
 from emulator.domain import identity, oauth
-from emulator.errors import OAuthError, Unauthorized
+from emulator.errors import Unauthorized
 from emulator.http import auth, bodies
 from emulator.http.responses import json_response
 from emulator.http.state import state_of
@@ -57,54 +57,31 @@ async def authorize(request: Request) -> Response:
     """Eloqua shows a login page; the emulator signs in the user named by Basic credentials
     on the request, or (lenient mode only) the default user, and redirects at once."""
     state = state_of(request)
-    params = request.query_params
-    client_id, redirect_uri = params.get("client_id"), params.get("redirect_uri")
-    for name, value in (("client_id", client_id), ("redirect_uri", redirect_uri)):
-        if not value:
-            raise OAuthError(c.OAUTH_INVALID_REQUEST, c.OAUTH_PARAMETER_MISSING.format(name=name))
-    assert client_id is not None
-    assert redirect_uri is not None
-    if state.directory.clients is not None and state.directory.client(client_id) is None:
-        raise OAuthError(c.OAUTH_INVALID_CLIENT, c.OAUTH_CLIENT_REFUSED)
-    reply = {"state": params["state"]} if "state" in params else {}
-    response_type = params.get("response_type")
-    if response_type not in ("code", "token"):
-        return _redirect(
-            redirect_uri,
-            {
-                "error": c.OAUTH_UNSUPPORTED_RESPONSE,
-                "error_description": c.OAUTH_RESPONSE_TYPE,
-                **reply,
-            },
-        )
+    asked = oauth.check_authorize(state.directory, request.query_params)
+    if asked.error is not None:
+        return _redirect(asked.redirect_uri, {**asked.error, **asked.state})
     header = request.headers.get("authorization")
     now = state.clock()
     if header:
         try:
             principal = await auth.authenticate(header, request)
         except Unauthorized:
-            return _redirect(
-                redirect_uri,
-                {"error": c.OAUTH_ACCESS_DENIED, "error_description": c.AUTH_REFUSED, **reply},
-            )
+            return _redirect(asked.redirect_uri, oauth.refused(asked))
     elif state.directory.strict:
         raise Unauthorized.on("Authorization", c.AUTH_MISSING, has_value=False)
     else:
         principal = await state.db.write(
             oauth.default_principal,
             state.directory,
-            client_id,
+            asked.client_id,
             state.settings.default_site,
             state.settings.default_user,
             now,
         )
-    if response_type == "code":
-        code = await state.db.write(oauth.issue_code, principal, client_id, redirect_uri, now)
-        return _redirect(redirect_uri, {"code": code, **reply})
-    tokens = await state.db.write(
-        oauth.issue_tokens, principal, client_id, state.settings.token_ttl, now, refresh=False
+    params, fragment = await state.db.write(
+        oauth.grant_authorization, principal, asked, state.settings.token_ttl, now
     )
-    return _redirect(redirect_uri, {**tokens, **reply}, fragment=True)
+    return _redirect(asked.redirect_uri, params, fragment=fragment)
 
 
 def _redirect(uri: str, params: dict[str, object], *, fragment: bool = False) -> Response:
