@@ -6,6 +6,7 @@ origin the client reached us on.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from urllib.parse import urlencode
 
 from starlette.requests import Request
@@ -84,7 +85,7 @@ async def authorize(request: Request) -> Response:
     return _redirect(asked.redirect_uri, params, fragment=fragment)
 
 
-def _redirect(uri: str, params: dict[str, object], *, fragment: bool = False) -> Response:
+def _redirect(uri: str, params: Mapping[str, object], *, fragment: bool = False) -> Response:
     query = urlencode({k: str(v) for k, v in params.items()})
     separator = "#" if fragment else ("&" if "?" in uri else "?")
     return RedirectResponse(f"{uri}{separator}{query}", status_code=302)
