@@ -2,8 +2,10 @@
 (reference §10, §12): match on the identifier, honour the update and import rules, check
 each value against its field's type, reject bad rows and keep the rest.
 
-Runs inside the sync's one write transaction, batch by batch, so memory depends on the
-batch size (plus the set of identifiers seen, needed to find duplicates).
+Runs inside the sync's one write transaction. Python reads the staged rows in order and
+checks each once; the accepted rows go, a chunk at a time, into a temporary table that
+``store.import_rows`` applies with a few set-based statements. Memory depends on the chunk
+size (plus the set of identifiers seen, needed to find duplicates).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from emulator.domain import statements
 from emulator.domain.import_outcome import Outcome
 from emulator.engine import logs
 from emulator.store import catalog as catalog_rows
-from emulator.store import records, staging
+from emulator.store import import_rows, records, staging
 from emulator.types import JSONObject
 
 EMAIL = re.compile(r"^[^@\s\"<>,;]+@[^@\s\"<>,;]+\.[^@\s\"<>,;]+$")
@@ -36,7 +38,8 @@ DATE_FORMATS = (
     "%Y-%m-%dT%H:%M:%SZ",
 )
 RECORD_FAMILIES = ("contacts", "accounts", "customObjects", "events")
-BATCH = 1000
+BATCH = 2000
+CHUNK = 25_000  # rows applied per set of statements
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,8 @@ def apply(
     run = _Run(db, site_id, family, parent_id, definition, fields, identifier, now)
     outcome = run.outcome
     index = 0
+    import_rows.create(db, run.plan)
+    chunk: list[import_rows.Row] = []
     for file_id, rows, keys in staging.files_of_sync(db, site_id, sync_id):
         present = set(orjson.loads(keys))
         outcome.missing_keys += [(k, file_id) for k in fields if k not in present]
@@ -117,13 +122,24 @@ def apply(
             if key not in outcome.ignored_keys:
                 outcome.ignored_keys.append(key)
         for batch in staging.rows_of_file(db, file_id, BATCH):
-            run.batch([(index + n, orjson.loads(text)) for n, text in enumerate(batch, 1)])
-            index += len(batch)
+            for text in batch:
+                index += 1
+                row = run.checked(index, orjson.loads(text))
+                if row is not None:
+                    chunk.append(row)
+            if len(chunk) >= CHUNK:
+                run.apply(chunk)
+                chunk = []
         outcome.staged += rows
+    run.apply(chunk)
+    import_rows.drop(db)
+    outcome.rejects.sort(key=lambda reject: reject[0])
     return outcome
 
 
 class _Run:
+    """One import sync: the checks of each row, and its chunks applied in SQL."""
+
     def __init__(
         self,
         db: sqlite_utils.Database,
@@ -135,217 +151,176 @@ class _Run:
         identifier: Target | None,
         now: float,
     ) -> None:
-        self.db, self.site_id, self.family, self.parent_id = db, site_id, family, parent_id
-        self.fields, self.identifier = fields, identifier
-        self.rule = definition.get("updateRule", "always")
-        self.rules = definition.get("updateRuleByField", {})
+        self.db, self.fields, self.identifier = db, fields, identifier
+        rule = definition.get("updateRule", "always")
+        rules = {
+            k: r if r != "useFieldRule" else "always"
+            for k, r in definition.get("updateRuleByField", {}).items()
+        }
+        self.rule_of = {
+            key: rules.get(key, rule if rule != "useFieldRule" else "always") for key in fields
+        }
         self.import_rule = definition.get("importRule", "createAndUpdate")
-        self.update_all = bool(definition.get("isUpdatingMultipleMatchedRecords"))
         self.stamp = timestamps.from_epoch(now)
         self.seen: set[str] = set()
         self.next_id = records.next_record_id(db, family, parent_id, site_id)
         self.outcome = Outcome()
-        self.column = self._match_column()
-        self.cards = _data_cards(definition)
+        self.match = self._match_column(family)
+        self.writes = [t for t in fields.values() if t.kind in ("field", "flag", "external_id")]
+        self.emails = [t.key for t in fields.values() if t.data_type == "emailAddress"]
+        self.typed = [
+            (t.key, t.data_type.lower())
+            for t in fields.values()
+            if t.data_type.lower() in ("number", "date", "boolean")
+        ]
+        self.required = [t.key for t in fields.values() if t.kind == "field" and t.not_null]
+        contact = next((t for t in fields.values() if t.kind == "contact"), None)
+        self.contact_key = contact.key if contact else ""
+        cards = _data_cards(definition)
+        self.card_source = cards[0] if cards else ""
+        self.plan = import_rows.Plan(
+            family=family,
+            parent_id=parent_id,
+            site_id=site_id,
+            match=self.match,
+            update_all=bool(definition.get("isUpdatingMultipleMatchedRecords")),
+            fill_fields=tuple(
+                t.name
+                for t in self.writes
+                if t.kind == "field" and self.rule_of[t.key] == "ifExistingIsNull"
+            ),
+            fill_flags=tuple(
+                _column(t)
+                for t in self.writes
+                if t.kind != "field" and self.rule_of[t.key] == "ifExistingIsNull"
+            ),
+            contact_lookup=_lookup(contact.name, False) if contact else "",
+            card=(cards[1], _lookup(cards[2], cards[3]), cards[3]) if cards else None,
+        )
 
-    def _match_column(self) -> str:
+    def _match_column(self, family: str) -> str:
         target = self.identifier
         if target is None:
             return ""
         if target.kind in ("id", "external_id"):
             return target.kind
-        if self.family == "contacts" and target.name.lower() == "c_emailaddress":
+        if family == "contacts" and target.name.lower() == "c_emailaddress":
             return "email"
         return f"field:{target.name}"
 
-    def _identity(self, value: str) -> str:
-        return value.lower() if self.column == "email" else value
-
-    def batch(self, rows: list[tuple[int, JSONObject]]) -> None:
-        accepted: list[tuple[int, dict[str, str]]] = []
-        for index, raw in rows:
-            values = {k: _text(v) for k, v in raw.items()}
-            if self._checked(index, values):
-                accepted.append((index, values))
-        wanted = [
-            self._identity(v[self.identifier.key])
-            for _, v in accepted
-            if self.identifier and v.get(self.identifier.key)
-        ]
-        matches = (
-            records.match(self.db, self.family, self.parent_id, self.site_id, self.column, wanted)
-            if self.column
-            else {}
-        )
-        existing = records.load(
-            self.db,
-            self.family,
-            self.parent_id,
-            self.site_id,
-            sorted({i for ids in matches.values() for i in ids}),
-        )
-        creates: list[JSONObject] = []
-        updates: list[JSONObject] = []
-        for index, values in accepted:
-            key = self._identity(values.get(self.identifier.key, "")) if self.identifier else ""
-            ids = matches.get(key, []) if key else []
-            if ids:
-                if self.import_rule == "createOnly":
-                    self.outcome.existing += 1
-                    continue
-                for record_id in ids if self.update_all else ids[:1]:
-                    updates.append(self._update(existing[record_id], values))
-            elif self.import_rule == "updateOnly" or (
-                key and self.identifier and self.identifier.kind == "id"
-            ):
-                self.outcome.unmatched += 1
-            elif (record := self._create(index, values)) is not None:
-                creates.append(record)
-        records.save(self.db, self.family, self.parent_id, self.site_id, updates, new=False)
-        records.save(self.db, self.family, self.parent_id, self.site_id, creates, new=True)
-        self.outcome.updated += len(updates)
-        self.outcome.created += len(creates)
-
-    def _checked(self, index: int, values: dict[str, str]) -> bool:
-        """Type checks and duplicates; a failing row becomes a reject."""
-        invalid_email = [
-            t.key
-            for t in self.fields.values()
-            if t.data_type == "emailAddress"
-            and values.get(t.key)
-            and not EMAIL.match(values[t.key])
-        ]
-        if invalid_email:
-            return self._reject(index, values, invalid_email, "ELQ-00002", "invalid_emails")
-        invalid = [
-            t.key
-            for t in self.fields.values()
-            if values.get(t.key) and not _valid(t.data_type, values[t.key])
-        ]
+    def checked(self, index: int, raw: JSONObject) -> import_rows.Row | None:
+        """The row as ``import_rows`` holds it, or None when it is rejected."""
+        values = {k: v if v.__class__ is str else _text(v) for k, v in raw.items()}
+        invalid = [k for k in self.emails if values.get(k) and not EMAIL.match(values[k])]
         if invalid:
-            return self._reject(index, values, invalid, "ELQ-00040", "invalid_values")
+            self._reject(index, values, invalid, "ELQ-00002", "invalid_emails")
+            return None
+        invalid = [k for k, kind in self.typed if values.get(k) and not _valid(kind, values[k])]
+        if invalid:
+            self._reject(index, values, invalid, "ELQ-00040", "invalid_values")
+            return None
+        key: str | None = None
         if self.identifier is not None:
             value = values.get(self.identifier.key, "")
             if not value and self.identifier.kind not in ("id", "external_id"):
-                return self._reject(index, values, [self.identifier.key], "ELQ-00061", "missing")
+                self._reject(index, values, [self.identifier.key], "ELQ-00061", "missing")
+                return None
             if value:
-                key = self._identity(value)
+                key = value.lower() if self.match == "email" else value
                 if key in self.seen:
-                    return self._reject(
-                        index, values, [self.identifier.key], "ELQ-00026", "duplicates"
-                    )
+                    self._reject(index, values, [self.identifier.key], "ELQ-00026", "duplicates")
+                    return None
                 self.seen.add(key)
-        return True
+        # a new record gets every value; an update skips the empty ones under ifNewIsNotNull
+        patch: dict[str, str] = {}
+        upd: dict[str, str] = {}
+        flags: dict[str, Any] = {}
+        for t in self.writes:
+            if t.key not in values:
+                continue
+            new = values[t.key]
+            kept = bool(new) or self.rule_of[t.key] != "ifNewIsNotNull"
+            if t.kind == "field":
+                patch[t.name] = new
+                if kept:
+                    upd[t.name] = new
+            elif kept:
+                flags[_column(t)] = (
+                    BOOLEANS.get(new.lower(), 0)
+                    if t.data_type == "boolean"
+                    else new or None
+                    if t.kind == "external_id"
+                    else new
+                )
+        missing = [k for k in self.required if not values.get(k)]
+        return (
+            index,
+            key,
+            orjson.dumps(patch).decode(),
+            None if len(upd) == len(patch) else orjson.dumps(upd).decode(),
+            orjson.dumps(flags).decode() if flags else None,
+            values.get(self.contact_key) or None if self.contact_key else None,
+            values.get(self.card_source) or None if self.card_source else None,
+            orjson.dumps([missing, self._field_values(values)]).decode() if missing else None,
+        )
+
+    def _field_values(self, values: dict[str, str]) -> dict[str, str]:
+        return {key: values.get(key, "") for key in self.fields}
 
     def _reject(
         self, index: int, values: dict[str, str], invalid: list[str], code: str, counter: str
-    ) -> bool:
+    ) -> None:
         setattr(self.outcome, counter, getattr(self.outcome, counter) + 1)
         self.outcome.rejects.append(
-            (
-                index,
-                {
-                    "fieldValues": {key: values.get(key, "") for key in self.fields},
-                    "message": logs.REJECT_MESSAGES[code],
-                    "statusCode": code,
-                    "recordIndex": index,
-                    "invalidFields": invalid,
-                },
-            )
+            (index, _reject_item(index, self._field_values(values), invalid, code))
         )
-        return False
 
-    def _create(self, index: int, values: dict[str, str]) -> JSONObject | None:
-        missing = [
-            t.key
-            for t in self.fields.values()
-            if t.kind == "field" and t.not_null and not values.get(t.key)
-        ]
-        if missing:
-            self._reject(index, values, missing, "ELQ-00061", "missing")
-            return None
-        record: JSONObject = {
-            "id": self.next_id,
-            "created_at": self.stamp,
-            "updated_at": self.stamp,
-            "fields": {},
-        }
-        self.next_id += 1
-        self._write(record, values, creating=True)
-        return record
-
-    def _update(self, record: JSONObject, values: dict[str, str]) -> JSONObject:
-        self._write(record, values, creating=False)
-        record["updated_at"] = self.stamp
-        return record
-
-    def _write(self, record: JSONObject, values: dict[str, str], *, creating: bool) -> None:
-        if self.cards is not None:
-            self._link(record, values, *self.cards)
-        for target in self.fields.values():
-            if target.key not in values or target.kind in ("ignored", "id"):
-                continue
-            new = values[target.key]
-            if target.kind == "contact":
-                contact = self._contact(target.name, new)
-                if contact is not None and record.get("contact_id") != contact:
-                    record["contact_id"] = contact
-                    self.outcome.linked += 1
-                continue
-            old = _current(record, target)
-            if not creating and not _replaces(self.rules.get(target.key, self.rule), old, new):
-                continue
-            if target.kind == "field":
-                record["fields"][target.name] = new
-            elif target.kind == "flag":
-                record[target.name] = (
-                    BOOLEANS.get(new.lower(), 0) if target.data_type == "boolean" else new
-                )
-            elif target.kind == "external_id":
-                record["external_id"] = new or None
-
-    def _link(
-        self,
-        record: JSONObject,
-        values: dict[str, str],
-        source: str,
-        family: str,
-        field: str,
-        case_sensitive: bool,
-    ) -> None:
-        """``mapDataCards``: link the record to the contact or account whose ``field``
-        holds the value of column ``source`` (reference §12.2)."""
-        value = values.get(source, "")
-        if not value:
+    def apply(self, rows: list[import_rows.Row]) -> None:
+        if not rows:
             return
-        column = (
-            "email"
-            if family == "contacts" and field.lower() == "c_emailaddress"
-            else (f"field:{field}")
-        )
-        wanted = value.lower() if column == "email" and not case_sensitive else value
-        ids = records.match(self.db, family, 0, self.site_id, column, [wanted])
-        found = next(iter(ids.values()), [])
-        if found:
-            key = "contact_id" if family == "contacts" else "account_id"
-            if record.get(key) != found[0]:
-                record[key] = found[0]
-                self.outcome.linked += 1
-
-    def _contact(self, name: str, value: str) -> int | None:
-        if not value:
-            return None
-        column = "email" if name.lower() == "c_emailaddress" else f"field:{name}"
-        ids = records.match(
+        import_rows.fill(self.db, rows)
+        applied, missing = import_rows.apply(
             self.db,
-            "contacts",
-            0,
-            self.site_id,
-            column,
-            [value.lower() if column == "email" else value],
+            self.plan,
+            import_rule=self.import_rule,
+            id_identifier=self.identifier is not None and self.identifier.kind == "id",
+            next_id=self.next_id,
+            stamp=self.stamp,
         )
-        found = next(iter(ids.values()), [])
-        return found[0] if found else None
+        self.next_id += applied.created
+        outcome = self.outcome
+        outcome.created += applied.created
+        outcome.updated += applied.updated
+        outcome.linked += applied.linked
+        outcome.existing += applied.existing
+        outcome.unmatched += applied.unmatched
+        outcome.missing += len(missing)
+        for index, (invalid, field_values) in missing:
+            outcome.rejects.append((index, _reject_item(index, field_values, invalid, "ELQ-00061")))
+
+
+def _reject_item(
+    index: int, field_values: dict[str, str], invalid: list[str], code: str
+) -> JSONObject:
+    return {
+        "fieldValues": field_values,
+        "message": logs.REJECT_MESSAGES[code],
+        "statusCode": code,
+        "recordIndex": index,
+        "invalidFields": invalid,
+    }
+
+
+def _column(target: Target) -> str:
+    """The record column a flag or external-id target writes."""
+    return "external_id" if target.kind == "external_id" else target.name
+
+
+def _lookup(field: str, case_sensitive: bool) -> str:
+    """How a contact is looked up by ``field``: the indexed e-mail key, or the field."""
+    if field.lower() == "c_emailaddress" and not case_sensitive:
+        return "email"
+    return f"field:{field}"
 
 
 def _data_cards(definition: JSONObject) -> tuple[str, str, str, bool] | None:
@@ -363,23 +338,6 @@ def _data_cards(definition: JSONObject) -> tuple[str, str, str, bool] | None:
         match.group(2),
         bool(definition.get("mapDataCardsCaseSensitiveMatch")),
     )
-
-
-def _current(record: JSONObject, target: Target) -> str:
-    if target.kind == "field":
-        return str(record["fields"].get(target.name) or "")
-    value = record.get(target.name if target.kind == "flag" else "external_id")
-    return "" if value is None else str(value)
-
-
-def _replaces(rule: str, old: str, new: str) -> bool:
-    """``updateRule`` semantics; ``useFieldRule`` falls back to ``always`` since catalog
-    fields carry no rule of their own here."""
-    if rule == "ifNewIsNotNull":
-        return new != ""
-    if rule == "ifExistingIsNull":
-        return old == ""
-    return True
 
 
 def _text(value: Any) -> str:

@@ -336,3 +336,116 @@ def test_opportunity_data_uploads_are_accepted(bulk) -> None:
         },
     )
     bulk.stage(uri, [{"id": "OPP-1", "name": "Big deal", "stage": "Won", "amount": "1000"}])
+
+
+def stored_flags(bulk: Bulk, email: str) -> tuple[int, str]:
+    site = site_of(bulk)
+    return bulk.emulator.store.read_sync(
+        lambda db: db.execute(
+            "SELECT is_subscribed, email_format FROM contacts WHERE site_id = ? AND email_key = ?",
+            [site, email],
+        ).fetchone()
+    )
+
+
+@pytest.mark.parametrize(
+    ("rule", "subscribed", "expected"),
+    [("always", "false", 0), ("ifExistingIsNull", "false", 1), ("ifNewIsNotNull", "", 1)],
+)
+def test_subscription_flag_follows_the_update_rule(bulk, rule, subscribed, expected) -> None:
+    assert stored_flags(bulk, "sbrown@example.org")[0] == 1
+    uri = bulk.define(
+        "/contacts/imports",
+        {
+            "name": "flags",
+            "fields": {"email": EMAIL, "subscribed": "{{Contact.Email.IsSubscribed}}"},
+            "identifierFieldName": "email",
+            "updateRule": rule,
+        },
+    )
+    bulk.run(uri, [{"email": "sbrown@example.org", "subscribed": subscribed}])
+    assert stored_flags(bulk, "sbrown@example.org")[0] == expected
+
+
+def test_accounts_match_on_a_field_and_keep_their_id(bulk) -> None:
+    uri = bulk.define(
+        "/accounts/imports",
+        {
+            "name": "by name",
+            "identifierFieldName": "company",
+            "fields": {
+                "company": "{{Account.Field(M_CompanyName)}}",
+                "city": "{{Account.Field(M_City)}}",
+            },
+        },
+    )
+    site = site_of(bulk)
+
+    def by_name(name: str) -> list[tuple[int, str]]:
+        return bulk.emulator.store.read_sync(
+            lambda db: db.execute(
+                "SELECT id, json_extract(fields, '$.M_City') FROM accounts WHERE site_id = ? "
+                "AND json_extract(fields, '$.M_CompanyName') = ?",
+                [site, name],
+            ).fetchall()
+        )
+
+    name = bulk.emulator.store.read_sync(
+        lambda db: db.execute(
+            "SELECT json_extract(fields, '$.M_CompanyName') FROM accounts WHERE site_id = ? "
+            "ORDER BY id LIMIT 1",
+            [site],
+        ).fetchone()[0]
+    )
+    (before,) = by_name(name)
+    sync = bulk.run(uri, [{"company": name, "city": "Tromsø"}])
+    assert bulk.logs(sync["uri"])["ELQ-00023"] == 1
+    assert by_name(name) == [(before[0], "Tromsø")]
+
+
+def test_custom_object_records_update_by_external_id(bulk) -> None:
+    uri = bulk.define(
+        "/customObjects/9/imports",
+        {
+            "name": "by external id",
+            "identifierFieldName": "external",
+            "fields": {
+                "external": "{{CustomObject[9].ExternalId}}",
+                "email": "{{CustomObject[9].Field[104]}}",
+            },
+        },
+    )
+    first = bulk.run(uri, [{"external": "EXT-1", "email": "one@example.com"}])
+    second = bulk.run(uri, [{"external": "EXT-1", "email": "two@example.com"}])
+    assert bulk.logs(first["uri"])["ELQ-00007"] == 1
+    assert bulk.logs(second["uri"])["ELQ-00012"] == 1
+    site = site_of(bulk)
+    rows = bulk.emulator.store.read_sync(
+        lambda db: db.execute(
+            "SELECT json_extract(fields, '$.\"104\"') FROM object_records WHERE site_id = ? "
+            "AND external_id = 'EXT-1'",
+            [site],
+        ).fetchall()
+    )
+    assert rows == [("two@example.com",)]
+
+
+def test_chunks_keep_ids_in_staged_order_and_find_duplicates_across_them(bulk, monkeypatch) -> None:
+    """Rows are applied a chunk at a time; the result is the same as one pass."""
+    from emulator.domain import imports
+
+    monkeypatch.setattr(imports, "CHUNK", 3)
+    uri = contact_import(bulk)
+    rows = [{"email": f"chunk{n}@example.com", "first": f"N{n}"} for n in range(7)]
+    rows.insert(5, {"email": "CHUNK1@example.com", "first": "again"})
+    rows.insert(2, {"email": "sbrown@example.org", "first": "Siobhán"})
+    sync = bulk.run(uri, rows)
+    logs = bulk.logs(sync["uri"])
+    assert (logs["ELQ-00004"], logs["ELQ-00022"], logs["ELQ-00026"]) == (7, 1, 1)
+    created = [c for c in contacts(bulk) if c["C_EmailAddress"].startswith("chunk")]
+    assert [c["C_FirstName"] for c in created] == [f"N{n}" for n in range(7)]
+    assert [c["id"] for c in created] == list(range(301, 308))
+    (reject,) = bulk.client.get(f"/api/bulk/2.0{sync['uri']}/rejects", headers=bulk.headers).json()[
+        "items"
+    ]
+    assert (reject["recordIndex"], reject["statusCode"]) == (7, "ELQ-00026")
