@@ -220,6 +220,10 @@ def test_a_sync_killed_while_active_runs_again_at_restart_and_applies_each_row_o
                 assert time.monotonic() < deadline, emulator.failure("the sync did not end")
                 time.sleep(0.05)
             logs = client.get(f"{sync_uri}/logs").json()["items"]
+            # the worker deletes the consumed staged rows right after the sync's transaction
+            while stored(db)["staged rows"]:
+                assert time.monotonic() < deadline, emulator.failure("staged rows were kept")
+                time.sleep(0.05)
     finally:
         emulator.stop()
 

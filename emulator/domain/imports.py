@@ -2,23 +2,23 @@
 (reference §10, §12): match on the identifier, honour the update and import rules, check
 each value against its field's type, reject bad rows and keep the rest.
 
-Runs inside the sync's one write transaction. Python reads the staged rows in order and
-checks each once; the accepted rows go, a chunk at a time, into a temporary table that
-``store.import_rows`` applies with a few set-based statements. Memory depends on the chunk
-size (plus the set of identifiers seen, needed to find duplicates).
+Runs inside the sync's one write transaction, a chunk at a time: ``store.import_rows``
+reads the staged rows into a temporary table, checking each value in SQL, and applies the
+chunk with a few set-based statements; Python only describes the rows that failed. Memory
+depends on the chunk size (plus the identifiers seen, kept in a temporary table to find
+duplicates).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
 
 import orjson
 import sqlite_utils
 
 from emulator import markup, timestamps
+from emulator import values as value_checks
 from emulator.domain import statements
 from emulator.domain.import_outcome import Outcome
 from emulator.engine import logs
@@ -26,19 +26,7 @@ from emulator.store import catalog as catalog_rows
 from emulator.store import import_rows, records, staging
 from emulator.types import JSONObject
 
-EMAIL = re.compile(r"^[^@\s\"<>,;]+@[^@\s\"<>,;]+\.[^@\s\"<>,;]+$")
-BOOLEANS = {"true": 1, "false": 0, "1": 1, "0": 0, "yes": 1, "no": 0}
-DATE_FORMATS = (
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%d",
-    "%Y-%m-%dT%H:%M:%S",
-    "%m/%d/%Y",
-    "%m/%d/%Y %H:%M:%S",
-    "%Y-%m-%d %H:%M:%S.%f",
-    "%Y-%m-%dT%H:%M:%SZ",
-)
 RECORD_FAMILIES = ("contacts", "accounts", "customObjects", "events")
-BATCH = 2000
 CHUNK = 25_000  # rows applied per set of statements
 
 
@@ -109,36 +97,34 @@ def apply(
     now: float,
 ) -> Outcome:
     fields = targets(db, site_id, family, parent_id, definition)
-    identifier = fields.get(definition.get("identifierFieldName", ""))
-    run = _Run(db, site_id, family, parent_id, definition, fields, identifier, now)
+    run = _Run(db, site_id, family, parent_id, definition, fields, now)
     outcome = run.outcome
-    index = 0
+    index = pending = 0
     import_rows.create(db, run.plan)
-    chunk: list[import_rows.Row] = []
     for file_id, rows, keys in staging.files_of_sync(db, site_id, sync_id):
         present = set(orjson.loads(keys))
         outcome.missing_keys += [(k, file_id) for k in fields if k not in present]
         for key in sorted(present - set(fields)):
             if key not in outcome.ignored_keys:
                 outcome.ignored_keys.append(key)
-        for batch in staging.rows_of_file(db, file_id, BATCH):
-            for text in batch:
-                index += 1
-                row = run.checked(index, orjson.loads(text))
-                if row is not None:
-                    chunk.append(row)
-            if len(chunk) >= CHUNK:
-                run.apply(chunk)
-                chunk = []
+        for after in range(0, rows, CHUNK):
+            last = min(rows, after + CHUNK)
+            import_rows.append(db, run.plan, file_id, after, last, index)
+            pending += last - after
+            if pending >= CHUNK:
+                run.apply()
+                pending = 0
+        index += rows
         outcome.staged += rows
-    run.apply(chunk)
+    run.apply()
     import_rows.drop(db)
     outcome.rejects.sort(key=lambda reject: reject[0])
     return outcome
 
 
 class _Run:
-    """One import sync: the checks of each row, and its chunks applied in SQL."""
+    """One import sync: its plan, its chunks applied, and the rejects of the rows SQLite
+    flagged, described here in Python."""
 
     def __init__(
         self,
@@ -148,137 +134,56 @@ class _Run:
         parent_id: int,
         definition: JSONObject,
         fields: dict[str, Target],
-        identifier: Target | None,
         now: float,
     ) -> None:
-        self.db, self.fields, self.identifier = db, fields, identifier
-        rule = definition.get("updateRule", "always")
-        rules = {
-            k: r if r != "useFieldRule" else "always"
-            for k, r in definition.get("updateRuleByField", {}).items()
-        }
-        self.rule_of = {
-            key: rules.get(key, rule if rule != "useFieldRule" else "always") for key in fields
+        self.db, self.fields = db, fields
+        self.identifier = fields.get(definition.get("identifierFieldName", ""))
+        default = definition.get("updateRule", "always")
+        by_field = definition.get("updateRuleByField") or {}
+        # useFieldRule falls back to always: catalog fields carry no rule of their own here
+        rules: dict[str, str] = {
+            key: "always" if rule == "useFieldRule" else str(rule)
+            for key, rule in ((k, by_field.get(k, default)) for k in fields)
         }
         self.import_rule = definition.get("importRule", "createAndUpdate")
         self.stamp = timestamps.from_epoch(now)
-        self.seen: set[str] = set()
         self.next_id = records.next_record_id(db, family, parent_id, site_id)
         self.outcome = Outcome()
-        self.match = self._match_column(family)
-        self.writes = [t for t in fields.values() if t.kind in ("field", "flag", "external_id")]
-        self.emails = [t.key for t in fields.values() if t.data_type == "emailAddress"]
-        self.typed = [
-            (t.key, t.data_type.lower())
-            for t in fields.values()
-            if t.data_type.lower() in ("number", "date", "boolean")
-        ]
-        self.required = [t.key for t in fields.values() if t.kind == "field" and t.not_null]
         contact = next((t for t in fields.values() if t.kind == "contact"), None)
-        self.contact_key = contact.key if contact else ""
         cards = _data_cards(definition)
-        self.card_source = cards[0] if cards else ""
+        identifier = self.identifier
         self.plan = import_rows.Plan(
             family=family,
             parent_id=parent_id,
             site_id=site_id,
-            match=self.match,
+            columns=tuple(
+                import_rows.Column(
+                    t.key,
+                    t.kind,
+                    "external_id" if t.kind == "external_id" else t.name,
+                    t.data_type,
+                    rules[t.key],
+                    t.kind == "field" and t.not_null,
+                )
+                for t in fields.values()
+            ),
+            identifier=identifier.key if identifier else "",
+            identifier_required=identifier is not None
+            and identifier.kind not in ("id", "external_id"),
+            match=_match_column(family, identifier),
             update_all=bool(definition.get("isUpdatingMultipleMatchedRecords")),
-            fill_fields=tuple(
-                t.name
-                for t in self.writes
-                if t.kind == "field" and self.rule_of[t.key] == "ifExistingIsNull"
-            ),
-            fill_flags=tuple(
-                _column(t)
-                for t in self.writes
-                if t.kind != "field" and self.rule_of[t.key] == "ifExistingIsNull"
-            ),
             contact_lookup=_lookup(contact.name, False) if contact else "",
             card=(cards[1], _lookup(cards[2], cards[3]), cards[3]) if cards else None,
+            card_key=cards[0] if cards else "",
         )
 
-    def _match_column(self, family: str) -> str:
-        target = self.identifier
-        if target is None:
-            return ""
-        if target.kind in ("id", "external_id"):
-            return target.kind
-        if family == "contacts" and target.name.lower() == "c_emailaddress":
-            return "email"
-        return f"field:{target.name}"
-
-    def checked(self, index: int, raw: JSONObject) -> import_rows.Row | None:
-        """The row as ``import_rows`` holds it, or None when it is rejected."""
-        values = {k: v if v.__class__ is str else _text(v) for k, v in raw.items()}
-        invalid = [k for k in self.emails if values.get(k) and not EMAIL.match(values[k])]
-        if invalid:
-            self._reject(index, values, invalid, "ELQ-00002", "invalid_emails")
-            return None
-        invalid = [k for k, kind in self.typed if values.get(k) and not _valid(kind, values[k])]
-        if invalid:
-            self._reject(index, values, invalid, "ELQ-00040", "invalid_values")
-            return None
-        key: str | None = None
-        if self.identifier is not None:
-            value = values.get(self.identifier.key, "")
-            if not value and self.identifier.kind not in ("id", "external_id"):
-                self._reject(index, values, [self.identifier.key], "ELQ-00061", "missing")
-                return None
-            if value:
-                key = value.lower() if self.match == "email" else value
-                if key in self.seen:
-                    self._reject(index, values, [self.identifier.key], "ELQ-00026", "duplicates")
-                    return None
-                self.seen.add(key)
-        # a new record gets every value; an update skips the empty ones under ifNewIsNotNull
-        patch: dict[str, str] = {}
-        upd: dict[str, str] = {}
-        flags: dict[str, Any] = {}
-        for t in self.writes:
-            if t.key not in values:
-                continue
-            new = values[t.key]
-            kept = bool(new) or self.rule_of[t.key] != "ifNewIsNotNull"
-            if t.kind == "field":
-                patch[t.name] = new
-                if kept:
-                    upd[t.name] = new
-            elif kept:
-                flags[_column(t)] = (
-                    BOOLEANS.get(new.lower(), 0)
-                    if t.data_type == "boolean"
-                    else new or None
-                    if t.kind == "external_id"
-                    else new
-                )
-        missing = [k for k in self.required if not values.get(k)]
-        return (
-            index,
-            key,
-            orjson.dumps(patch).decode(),
-            None if len(upd) == len(patch) else orjson.dumps(upd).decode(),
-            orjson.dumps(flags).decode() if flags else None,
-            values.get(self.contact_key) or None if self.contact_key else None,
-            values.get(self.card_source) or None if self.card_source else None,
-            orjson.dumps([missing, self._field_values(values)]).decode() if missing else None,
-        )
-
-    def _field_values(self, values: dict[str, str]) -> dict[str, str]:
-        return {key: values.get(key, "") for key in self.fields}
-
-    def _reject(
-        self, index: int, values: dict[str, str], invalid: list[str], code: str, counter: str
-    ) -> None:
-        setattr(self.outcome, counter, getattr(self.outcome, counter) + 1)
-        self.outcome.rejects.append(
-            (index, _reject_item(index, self._field_values(values), invalid, code))
-        )
-
-    def apply(self, rows: list[import_rows.Row]) -> None:
-        if not rows:
-            return
-        import_rows.fill(self.db, rows)
+    def apply(self) -> None:
+        for index, data in import_rows.problems(self.db):
+            self._reject(index, data)
+        problems = [index for index, _ in self.outcome.rejects]
+        import_rows.discard(self.db, problems)
+        for index, data in import_rows.take_duplicates(self.db):
+            self._add(index, data, [self.plan.identifier], "ELQ-00026", "duplicates")
         applied, missing = import_rows.apply(
             self.db,
             self.plan,
@@ -287,6 +192,7 @@ class _Run:
             next_id=self.next_id,
             stamp=self.stamp,
         )
+        import_rows.clear(self.db)
         self.next_id += applied.created
         outcome = self.outcome
         outcome.created += applied.created
@@ -294,9 +200,55 @@ class _Run:
         outcome.linked += applied.linked
         outcome.existing += applied.existing
         outcome.unmatched += applied.unmatched
-        outcome.missing += len(missing)
-        for index, (invalid, field_values) in missing:
-            outcome.rejects.append((index, _reject_item(index, field_values, invalid, "ELQ-00061")))
+        required = [c.key for c in self.plan.columns if c.required]
+        for index, data in missing:
+            values = _texts(data)
+            empty = [key for key in required if not values.get(key)]
+            self._add(index, data, empty, "ELQ-00061", "missing")
+
+    def _reject(self, index: int, data: str) -> None:
+        """The reject of a row SQLite flagged: the first check it fails, in a pod's order."""
+        values = _texts(data)
+        checked = [(t.key, t.data_type) for t in self.fields.values() if t.kind != "ignored"]
+        invalid = [
+            k
+            for k, kind in checked
+            if kind.lower() == "emailaddress"
+            and values.get(k)
+            and not value_checks.valid(kind, values[k])
+        ]
+        if invalid:
+            self._add(index, data, invalid, "ELQ-00002", "invalid_emails")
+            return
+        invalid = [
+            k for k, kind in checked if values.get(k) and not value_checks.valid(kind, values[k])
+        ]
+        if invalid:
+            self._add(index, data, invalid, "ELQ-00040", "invalid_values")
+            return
+        if self.plan.identifier_required and not values.get(self.plan.identifier):
+            self._add(index, data, [self.plan.identifier], "ELQ-00061", "missing")
+
+    def _add(self, index: int, data: str, invalid: list[str], code: str, counter: str) -> None:
+        setattr(self.outcome, counter, getattr(self.outcome, counter) + 1)
+        values = _texts(data)
+        field_values = {key: values.get(key, "") for key in self.fields}
+        self.outcome.rejects.append((index, _reject_item(index, field_values, invalid, code)))
+
+
+def _texts(data: str) -> dict[str, str]:
+    return {k: value_checks.text(v) for k, v in orjson.loads(data).items()}
+
+
+def _match_column(family: str, target: Target | None) -> str:
+    """How rows find their record: by id, external id, the indexed e-mail key, or a field."""
+    if target is None:
+        return ""
+    if target.kind in ("id", "external_id"):
+        return target.kind
+    if family == "contacts" and target.name.lower() == "c_emailaddress":
+        return "email"
+    return f"field:{target.name}"
 
 
 def _reject_item(
@@ -309,11 +261,6 @@ def _reject_item(
         "recordIndex": index,
         "invalidFields": invalid,
     }
-
-
-def _column(target: Target) -> str:
-    """The record column a flag or external-id target writes."""
-    return "external_id" if target.kind == "external_id" else target.name
 
 
 def _lookup(field: str, case_sensitive: bool) -> str:
@@ -338,34 +285,3 @@ def _data_cards(definition: JSONObject) -> tuple[str, str, str, bool] | None:
         match.group(2),
         bool(definition.get("mapDataCardsCaseSensitiveMatch")),
     )
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def _valid(data_type: str, value: str) -> bool:
-    kind = data_type.lower()
-    if kind == "number":
-        try:
-            float(value.replace(",", ""))
-        except ValueError:
-            return False
-        return True
-    if kind == "date":
-        return any(_parses(value, f) for f in DATE_FORMATS)
-    if kind == "boolean":
-        return value.lower() in BOOLEANS
-    return True
-
-
-def _parses(value: str, pattern: str) -> bool:
-    try:
-        datetime.strptime(value, pattern)
-    except ValueError:
-        return False
-    return True

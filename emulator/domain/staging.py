@@ -136,3 +136,9 @@ def clear(
 
 def purge_expired(db: sqlite_utils.Database, now: float) -> None:
     rows.delete_files(db, rows.expired_file_ids(db, now))
+
+
+def purge_consumed(db: sqlite_utils.Database) -> None:
+    """The files of syncs that have ended. Deleted after the sync's own transaction, so a
+    client sees the sync end without waiting for it; no request reads them."""
+    rows.delete_files(db, rows.consumed_file_ids(db))

@@ -1,6 +1,7 @@
 """Running one sync, in one write transaction: its effects, logs, rejects and terminal
 status commit together, so a crash mid-run leaves the sync ``active`` with no effects and
-the worker runs it again at the next start."""
+the worker runs it again at the next start. The staged files it consumed are deleted by the
+worker afterwards (``domain.staging.purge_consumed``)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from emulator.domain.entities import EXPORTS, IMPORTS
 from emulator.engine import logs
 from emulator.engine.lifecycle import SyncStatus
 from emulator.store import definitions as definition_rows
-from emulator.store import staging
 from emulator.store import syncs as rows
 
 PRODUCT = {"imports": "Import", "exports": "Export", "syncActions": "SyncAction"}
@@ -36,7 +36,6 @@ def run(db: sqlite_utils.Database, row: rows.SyncRow, now: float) -> rows.SyncRo
         db, row.site_id, row.kind, row.family, row.parent_id, row.definition_id, now
     )
     status, entries, rejects = _outcome(db, row, definition, now)
-    staging.delete_files(db, [f[0] for f in staging.files_of_sync(db, row.site_id, row.id)])
     rows.add_logs(
         db, row.site_id, row.id, ((e.count, e.severity, e.code, e.message) for e in entries), stamp
     )

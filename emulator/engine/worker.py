@@ -33,6 +33,7 @@ class Worker:
 
     async def run(self, task_group: anyio.abc.TaskGroup) -> None:
         recovered = await self.store.write(rows.reset_orphans)
+        await self.store.write(staging.purge_consumed)
         if recovered:
             log.info("%d interrupted sync(s) queued again", recovered)
         purged_at = 0.0
@@ -54,6 +55,7 @@ class Worker:
                 # The run rolled back; the sync ends in error, the worker goes on.
                 log.exception("sync %s of site %s failed", row.id, row.site_id)
                 final = await self.store.write(runner.fail, row, self.clock())
-            self.completed += 1
             if final.callback_url:
                 task_group.start_soon(callbacks.notify, final.callback_url, render(final, 2))
+            await self.store.write(staging.purge_consumed)
+            self.completed += 1

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import sqlite3
 
+import orjson
 import sqlite_utils
 
-from emulator import timestamps
+from emulator import timestamps, values
 from emulator.config import MEMORY
 
 __all__ = ["MEMORY", "connect", "open_database"]
@@ -23,6 +24,9 @@ def connect(path: str, *, readonly: bool = False) -> sqlite3.Connection:
     else:
         conn = sqlite3.connect(path, check_same_thread=False)
     conn.create_function("eloqua_time", 2, _eloqua_time, deterministic=True)
+    conn.create_function("eloqua_valid", 2, _eloqua_valid, deterministic=True)
+    conn.create_function("eloqua_text", 1, values.text, deterministic=True)
+    conn.create_function("eloqua_staged", 2, _eloqua_staged, deterministic=True)
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA busy_timeout = 5000")
     if path != MEMORY and not readonly:
@@ -34,6 +38,18 @@ def connect(path: str, *, readonly: bool = False) -> sqlite3.Connection:
 def _eloqua_time(iso: str | None, utc: int) -> str:
     """SQL ``eloqua_time(created_at, utc)``: a stored timestamp as exports show it."""
     return "" if not iso else timestamps.export_form(iso, utc=bool(utc))
+
+
+def _eloqua_valid(data_type: str, value: str) -> int:
+    """SQL ``eloqua_valid(dataType, text)``: 1 when the value fits the field."""
+    return int(values.valid(data_type, value))
+
+
+def _eloqua_staged(data: str, key: str) -> str | None:
+    """SQL ``eloqua_staged(row JSON, key)``: the row's value for ``key`` as text, NULL when
+    the row has no such key. For keys a JSON path cannot name."""
+    row = orjson.loads(data)
+    return values.text(row[key]) if key in row else None
 
 
 def open_database(path: str, *, readonly: bool = False) -> sqlite_utils.Database:

@@ -1,38 +1,41 @@
-"""The checked rows of an import chunk, in a temporary table, and the set-based statements
-that apply them to records: one join finds the matches, one ``UPDATE … FROM`` writes the
-matched records, one ``INSERT … SELECT`` creates the rest.
+"""The rows of an import chunk, read from the staged files into a temporary table, and the
+set-based statements that apply them to records: one join finds the matches, one
+``UPDATE … FROM`` writes the matched records, one ``INSERT … SELECT`` creates the rest.
 
-Python checks each staged row once (types, e-mail syntax, duplicates) and leaves the
-writing to SQLite, so applying a chunk costs about what a raw upsert of it costs.
+SQLite reads the staged JSON and checks each value (the checks of ``emulator.values``, as
+SQL functions), so no Python runs per accepted row and applying a chunk costs about what a
+raw upsert of it costs. Rows that fail a check are flagged; the domain reads those back and
+writes their rejects.
 
 A row of ``import_rows``:
 
+- ``file_id``, ``file_ordinal``: where it was staged; ``problem``: 1 when a value fails;
 - ``key``: the identifier value (lower-cased for e-mail addresses), NULL when empty;
 - ``patch``: the JSON object of field values a new record gets;
-- ``upd``: the values an update writes, when they differ from ``patch`` (``ifNewIsNotNull``);
+- ``upd``: the values an update writes, when the rule ``ifNewIsNotNull`` drops some;
 - ``flags``: ``{column: value}`` for the columns besides ``fields`` (subscription flags,
-  external id), null values meaning "set to NULL";
+  external id);
 - ``contact_value`` / ``card_value``: what to look a linked contact or account up by;
-- ``missing``: ``[invalid keys, fieldValues]`` when a required field is empty, which
-  rejects the row if it would create a record.
+- ``missing``: 1 when a required field is empty, which rejects the row if it would create
+  a record.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
 import sqlite_utils
 
+from emulator import values
 from emulator.store.records import scope
 
-Row = tuple[int, str | None, str, str | None, str | None, str | None, str | None, str | None]
-
-# SQLite functions take at most 127 arguments; json_remove gets this many paths per call.
+# SQLite functions take at most 127 arguments: json_remove gets this many paths per call,
+# json_object this many pairs.
 PATHS_PER_CALL = 100
+PAIRS_PER_CALL = 60
 NAME = re.compile(r"^[A-Za-z0-9_]+$")
 NEVER = '$."#"'  # a path no record field has: json_remove(x, NEVER) is x
 
@@ -45,48 +48,269 @@ FLAG_COLUMNS = {
 
 
 @dataclass(frozen=True)
+class Column:
+    """A key of the staged rows and where its value goes."""
+
+    key: str
+    kind: str  # field | flag | external_id | contact | id | ignored
+    name: str  # field internal name or id, or record column
+    data_type: str
+    rule: str  # always | ifNewIsNotNull | ifExistingIsNull
+    required: bool = False
+
+
+@dataclass(frozen=True)
 class Plan:
     """What the statements need to know about the definition."""
 
     family: str
     parent_id: int
     site_id: int
+    columns: tuple[Column, ...]
+    identifier: str  # the identifier's key, '' for none
+    identifier_required: bool  # an empty identifier rejects the row
     match: str  # '' | id | external_id | email | field:<name>
     update_all: bool
-    fill_fields: tuple[str, ...]  # fields written only where empty (ifExistingIsNull)
-    fill_flags: tuple[str, ...]  # the same, for flag columns
     contact_lookup: str  # '' | email | field:<name>, for contact_value
     card: tuple[str, str, bool] | None  # (contacts|accounts, email|field:<name>, case-sensitive)
+    card_key: str = ""
+
+    @property
+    def fill_fields(self) -> tuple[str, ...]:
+        """Fields written only where empty (``ifExistingIsNull``)."""
+        return tuple(
+            c.name for c in self.columns if c.kind == "field" and c.rule == "ifExistingIsNull"
+        )
+
+    @property
+    def fill_flags(self) -> tuple[str, ...]:
+        return tuple(
+            c.name
+            for c in self.columns
+            if c.kind in ("flag", "external_id") and c.rule == "ifExistingIsNull"
+        )
 
 
 def create(db: sqlite_utils.Database, plan: Plan) -> None:
-    """The temporary tables, in memory (a chunk is a few megabytes)."""
+    """The temporary tables, in memory (a chunk is a few megabytes; the keys seen by the
+    sync, for finding duplicates, grow with it)."""
     db.execute("PRAGMA temp_store = MEMORY")
-    db.execute("DROP TABLE IF EXISTS temp.import_rows")
-    db.execute("DROP TABLE IF EXISTS temp.import_matches")
+    drop(db)
     db.execute(
-        "CREATE TEMP TABLE import_rows (ordinal INTEGER PRIMARY KEY, key TEXT, patch TEXT "
-        "NOT NULL, upd TEXT, flags TEXT, contact_value TEXT, card_value TEXT, missing TEXT, "
-        "contact_ref INTEGER, account_ref INTEGER)"
+        "CREATE TEMP TABLE import_rows (ordinal INTEGER PRIMARY KEY, file_id INTEGER NOT NULL, "
+        "file_ordinal INTEGER NOT NULL, problem INTEGER NOT NULL, key TEXT, patch TEXT NOT "
+        "NULL, upd TEXT, flags TEXT, contact_value TEXT, card_value TEXT, missing INTEGER NOT "
+        "NULL, contact_ref INTEGER, account_ref INTEGER)"
     )
     if plan.match.startswith("field:") or plan.match == "external_id":
         db.execute("CREATE INDEX temp.import_rows_key ON import_rows (key)")
     db.execute("CREATE TEMP TABLE import_matches (ordinal INTEGER NOT NULL, record_id INTEGER)")
+    db.execute(
+        "CREATE TEMP TABLE import_seen (key TEXT PRIMARY KEY, ordinal INTEGER NOT NULL) "
+        "WITHOUT ROWID"
+    )
 
 
 def drop(db: sqlite_utils.Database) -> None:
-    db.execute("DROP TABLE IF EXISTS temp.import_rows")
-    db.execute("DROP TABLE IF EXISTS temp.import_matches")
+    for table in ("import_rows", "import_matches", "import_seen"):
+        db.execute(f"DROP TABLE IF EXISTS temp.{table}")
 
 
-def fill(db: sqlite_utils.Database, rows: Iterable[Row]) -> None:
+def append(
+    db: sqlite_utils.Database, plan: Plan, file_id: int, after: int, last: int, base: int
+) -> None:
+    """Read rows ``after + 1 … last`` of a staged file; ``ordinal`` (the sync's
+    ``recordIndex``) is ``base`` plus the row's place in its file."""
+    sql = _Reading(plan)
+    db.execute(
+        sql.statement(),
+        {**sql.params, "file": file_id, "after": after, "last": last, "base": base},
+    )
+
+
+class _Reading:
+    """The ``INSERT … SELECT`` that reads staged rows: a materialised CTE turns each key's
+    JSON value into text once; the outer select checks and arranges them."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self.params: dict[str, Any] = {}
+        self.text: dict[str, str] = {}  # key -> the CTE column holding its text
+        for column in plan.columns:
+            if column.kind != "ignored" and column.key not in self.text:
+                self.text[column.key] = f"v{len(self.text)}"
+        for key in (plan.identifier, plan.card_key):
+            if key and key not in self.text:
+                self.text[key] = f"v{len(self.text)}"
+
+    def param(self, value: Any) -> str:
+        name = f"p{len(self.params)}"
+        self.params[name] = value
+        return f":{name}"
+
+    def statement(self) -> str:
+        columns = ", ".join(f"{self._value(key)} AS {v}" for key, v in self.text.items())
+        return (
+            f"WITH v AS MATERIALIZED (SELECT s.ordinal AS o{', ' if columns else ''}{columns} "
+            "FROM staged_rows s WHERE s.file_id = :file AND s.ordinal > :after "
+            "AND s.ordinal <= :last) "
+            "INSERT INTO import_rows (ordinal, file_id, file_ordinal, problem, key, patch, upd, "
+            "flags, contact_value, card_value, missing) "
+            f"SELECT :base + o, :file, o, {self._problem()}, {self._key()}, {self._patch()}, "
+            f"{self._upd()}, {self._flags()}, {self._link(self._contact_key())}, "
+            f"{self._link(self.plan.card_key)}, {self._missing()} FROM v WHERE true"
+        )
+
+    def _value(self, key: str) -> str:
+        """The text of ``key`` in a staged row (``emulator.values.text``), NULL if absent."""
+        if '"' in key or "\\" in key:
+            return f"eloqua_staged(s.data, {self.param(key)})"
+        path = self.param(f'$."{key}"')
+        return (
+            f"CASE json_type(s.data, {path}) WHEN 'text' THEN json_extract(s.data, {path}) "
+            "WHEN 'null' THEN '' WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' "
+            f"WHEN 'integer' THEN CAST(json_extract(s.data, {path}) AS TEXT) "
+            f"WHEN 'real' THEN eloqua_text(json_extract(s.data, {path})) END"
+        )
+
+    def _problem(self) -> str:
+        checks = [
+            self._invalid(self.text[c.key], c.data_type)
+            for c in self.plan.columns
+            if c.kind != "ignored" and c.data_type.lower() in values.CHECKED_TYPES
+        ]
+        if self.plan.identifier and self.plan.identifier_required:
+            checks.append(f"coalesce({self.text[self.plan.identifier]}, '') = ''")
+        return f"CASE WHEN {' OR '.join(checks)} THEN 1 ELSE 0 END" if checks else "0"
+
+    def _invalid(self, text: str, data_type: str) -> str:
+        """Whether a value fails its type check. E-mail addresses of plain ASCII letters,
+        digits and ``._+-`` with one ``@`` and a dot after it pass in SQL; any other goes
+        to ``eloqua_valid``, the Python check."""
+        exact = f"NOT eloqua_valid({self.param(data_type)}, {text})"
+        if data_type.lower() != "emailaddress":
+            return f"(coalesce({text}, '') <> '' AND {exact})"
+        return (
+            f"(CASE WHEN coalesce({text}, '') = '' THEN 0 "
+            f"WHEN {text} NOT GLOB '*[^a-zA-Z0-9._+@-]*' AND {text} GLOB '?*@?*.?*' "
+            f"AND {text} NOT GLOB '*@*@*' THEN 0 ELSE {exact} END)"
+        )
+
+    def _key(self) -> str:
+        if not self.plan.identifier:
+            return "NULL"
+        key = f"nullif({self.text[self.plan.identifier]}, '')"
+        return f"lower({key})" if self.plan.match == "email" else key
+
+    def _patch(self, *, updating: bool = False) -> str:
+        pairs = [
+            (
+                self.param(c.name),
+                f"nullif({self.text[c.key]}, '')"
+                if updating and c.rule == "ifNewIsNotNull"
+                else self.text[c.key],
+            )
+            for c in self.plan.columns
+            if c.kind == "field"
+        ]
+        return _object(pairs)
+
+    def _upd(self) -> str:
+        dropped = any(c.kind == "field" and c.rule == "ifNewIsNotNull" for c in self.plan.columns)
+        return self._patch(updating=True) if dropped else "NULL"
+
+    def _flags(self) -> str:
+        pairs = []
+        for c in self.plan.columns:
+            if c.kind not in ("flag", "external_id"):
+                continue
+            text = self.text[c.key]
+            value = (
+                f"CASE WHEN {text} IS NULL THEN NULL WHEN lower({text}) IN "
+                f"({', '.join(repr(k) for k, v in values.BOOLEANS.items() if v)}) THEN 1 "
+                "ELSE 0 END"
+                if c.data_type == "boolean"
+                else text
+            )
+            if c.rule == "ifNewIsNotNull":
+                value = f"CASE WHEN {text} = '' THEN NULL ELSE {value} END"
+            pairs.append((self.param(c.name), value))
+        return _object(pairs) if pairs else "NULL"
+
+    def _contact_key(self) -> str:
+        return next((c.key for c in self.plan.columns if c.kind == "contact"), "")
+
+    def _link(self, key: str) -> str:
+        return f"nullif({self.text[key]}, '')" if key else "NULL"
+
+    def _missing(self) -> str:
+        required = [
+            f"coalesce({self.text[c.key]}, '') = ''"
+            for c in self.plan.columns
+            if c.kind == "field" and c.required
+        ]
+        return f"CASE WHEN {' OR '.join(required)} THEN 1 ELSE 0 END" if required else "0"
+
+
+def _object(pairs: list[tuple[str, str]]) -> str:
+    """A JSON object of the pairs whose value is not NULL. When every value is there (the
+    usual row), one ``json_object``; otherwise each group patched onto ``{}``, which drops
+    the NULLs."""
+    groups = [
+        ", ".join(f"{k}, {v}" for k, v in pairs[start : start + PAIRS_PER_CALL])
+        for start in range(0, len(pairs), PAIRS_PER_CALL)
+    ]
+    built = "'{}'"
+    for group in groups:
+        built = f"json_patch({built}, json_object({group}))"
+    if len(groups) != 1:
+        return built
+    complete = " AND ".join(f"{v} IS NOT NULL" for _, v in pairs)
+    return f"CASE WHEN {complete} THEN json_object({groups[0]}) ELSE {built} END"
+
+
+def flagged(db: sqlite_utils.Database, condition: str) -> list[tuple[int, str]]:
+    """``(ordinal, staged JSON)`` of the chunk's rows where ``condition`` holds."""
+    return [
+        (int(ordinal), str(data))
+        for ordinal, data in db.execute(
+            "SELECT i.ordinal, s.data FROM import_rows i JOIN staged_rows s "
+            f"ON s.file_id = i.file_id AND s.ordinal = i.file_ordinal WHERE {condition} "
+            "ORDER BY i.ordinal"
+        )
+    ]
+
+
+def problems(db: sqlite_utils.Database) -> list[tuple[int, str]]:
+    return flagged(db, "i.problem = 1")
+
+
+def discard(db: sqlite_utils.Database, ordinals: Sequence[int]) -> None:
+    db.conn.executemany("DELETE FROM import_rows WHERE ordinal = ?", ((o,) for o in ordinals))
+
+
+def take_duplicates(db: sqlite_utils.Database) -> list[tuple[int, str]]:
+    """Rows whose identifier an earlier row of the sync already had: removed and returned.
+    ``import_seen`` keeps each identifier's first row; rows are read in ordinal order, so
+    the first ``INSERT OR IGNORE`` wins."""
+    keyed = db.execute("SELECT count(key) FROM import_rows").fetchone()[0]
+    added = db.execute(
+        "INSERT OR IGNORE INTO import_seen (key, ordinal) "
+        "SELECT key, ordinal FROM import_rows WHERE key IS NOT NULL ORDER BY ordinal"
+    ).rowcount
+    if added == keyed:
+        return []
+    duplicates = flagged(
+        db,
+        "i.key IS NOT NULL AND (SELECT ordinal FROM import_seen WHERE key = i.key) <> i.ordinal",
+    )
+    discard(db, [ordinal for ordinal, _ in duplicates])
+    return duplicates
+
+
+def clear(db: sqlite_utils.Database) -> None:
     db.execute("DELETE FROM import_rows")
     db.execute("DELETE FROM import_matches")
-    db.conn.executemany(
-        "INSERT INTO import_rows (ordinal, key, patch, upd, flags, contact_value, card_value, "
-        "missing) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        rows,
-    )
 
 
 @dataclass
@@ -106,9 +330,9 @@ def apply(
     id_identifier: bool,
     next_id: int,
     stamp: str,
-) -> tuple[Applied, list[tuple[int, Any]]]:
+) -> tuple[Applied, list[tuple[int, str]]]:
     """Apply the rows in ``import_rows``; what happened, and the rows rejected because a new
-    record would lack a required field (``(ordinal, missing JSON)``)."""
+    record would lack a required field (``(ordinal, staged JSON)``)."""
     applied = Applied()
     table, where, params = scope(plan.family, plan.parent_id)
     _resolve_links(db, plan)
@@ -125,14 +349,9 @@ def apply(
         applied.unmatched = _delete_rows(db, "1 = 1")
     elif id_identifier:
         applied.unmatched = _delete_rows(db, "key IS NOT NULL")
-    missing = [
-        (int(ordinal), orjson.loads(text))
-        for ordinal, text in db.execute(
-            "SELECT ordinal, missing FROM import_rows WHERE missing IS NOT NULL ORDER BY ordinal"
-        )
-    ]
+    missing = flagged(db, "i.missing = 1")
     if missing:
-        _delete_rows(db, "missing IS NOT NULL")
+        _delete_rows(db, "missing = 1")
     applied.linked += int(
         db.execute(
             "SELECT count(*) FROM import_rows WHERE "
@@ -265,10 +484,10 @@ def _update(
         given = f"json_type(i.flags, '$.{column}') IS NOT NULL"
         if column in plan.fill_flags:
             given += f" AND coalesce({table}.{column}, '') = ''"
-        assignments.append(
-            f"{column} = CASE WHEN {given} THEN json_extract(i.flags, '$.{column}') "
-            f"ELSE {table}.{column} END"
-        )
+        value = f"json_extract(i.flags, '$.{column}')"
+        if column == "external_id":
+            value = f"nullif({value}, '')"
+        assignments.append(f"{column} = CASE WHEN {given} THEN {value} ELSE {table}.{column} END")
     if table == "object_records":
         assignments += [
             "contact_id = coalesce(i.contact_ref, object_records.contact_id)",
@@ -315,8 +534,8 @@ def _insert(db: sqlite_utils.Database, plan: Plan, table: str, next_id: int, sta
             "account_id"
         )
         values = (
-            f"?, ?, ?, {numbered}, ?, ?, json_extract(flags, '$.external_id'), contact_ref, "
-            "account_ref"
+            f"?, ?, ?, {numbered}, ?, ?, nullif(json_extract(flags, '$.external_id'), ''), "
+            "contact_ref, account_ref"
         )
         args = [plan.site_id, plan.family, plan.parent_id, next_id, stamp, stamp]
     return db.execute(

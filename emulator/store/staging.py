@@ -128,6 +128,17 @@ def all_file_ids(
     ]
 
 
+def consumed_file_ids(db: sqlite_utils.Database) -> list[int]:
+    """Files whose sync has ended."""
+    return [
+        int(r[0])
+        for r in db.execute(
+            "SELECT f.id FROM staged_files f JOIN syncs s ON s.site_id = f.site_id "
+            "AND s.id = f.sync_id WHERE s.status IN ('success', 'warning', 'error')"
+        )
+    ]
+
+
 def expired_file_ids(db: sqlite_utils.Database, now: float) -> list[int]:
     return [
         int(r[0])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from emulator.store import staging
@@ -244,6 +246,19 @@ def test_unknown_definitions_and_exports_have_no_staging(bulk) -> None:
     export = bulk.define("/contacts/exports", {"name": "e", "fields": {"id": "{{Contact.Id}}"}})
     response = bulk.client.post(BULK + export + "/data", json=[], headers=bulk.headers)
     assert response.status_code == 405
+
+
+def test_a_sync_consumes_its_staged_files(bulk) -> None:
+    uri = bulk.define("/contacts/imports", DEFINITION)
+    bulk.stage(uri, [{"email": "consumed@example.com"}])
+    bulk.run(uri, [{"email": "consumed2@example.com"}])
+    deadline = time.monotonic() + 10
+    while staged_rows(bulk):
+        assert time.monotonic() < deadline, "the consumed staged rows were kept"
+        time.sleep(0.01)
+    second = bulk.sync(uri)
+    assert bulk.wait(second["uri"])["status"] == "success"
+    assert bulk.logs(second["uri"])["ELQ-00130"] == 0
 
 
 def test_delete_data_drops_staged_files(bulk) -> None:

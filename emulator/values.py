@@ -1,0 +1,58 @@
+"""Staged values as an import reads them: every value becomes text, then is checked against
+its field's ``dataType`` (reference §12). Used by the import checks in Python and, as SQL
+functions, by the statements that read staged rows."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+EMAIL = re.compile(r"^[^@\s\"<>,;]+@[^@\s\"<>,;]+\.[^@\s\"<>,;]+$")
+BOOLEANS = {"true": 1, "false": 0, "1": 1, "0": 0, "yes": 1, "no": 0}
+DATE_FORMATS = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d",
+    "%Y-%m-%dT%H:%M:%S",
+    "%m/%d/%Y",
+    "%m/%d/%Y %H:%M:%S",
+    "%Y-%m-%d %H:%M:%S.%f",
+    "%Y-%m-%dT%H:%M:%SZ",
+)
+# The types whose values are checked; every other type takes any text.
+CHECKED_TYPES = ("emailaddress", "number", "date", "boolean")
+
+
+def text(value: Any) -> str:
+    """A staged JSON value as text: null is empty, booleans are ``true``/``false``."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def valid(data_type: str, value: str) -> bool:
+    """Whether a non-empty ``value`` fits a field of ``data_type``."""
+    kind = data_type.lower()
+    if kind == "emailaddress":
+        return EMAIL.match(value) is not None
+    if kind == "number":
+        try:
+            float(value.replace(",", ""))
+        except ValueError:
+            return False
+        return True
+    if kind == "date":
+        return any(_parses(value, f) for f in DATE_FORMATS)
+    if kind == "boolean":
+        return value.lower() in BOOLEANS
+    return True
+
+
+def _parses(value: str, pattern: str) -> bool:
+    try:
+        datetime.strptime(value, pattern)
+    except ValueError:
+        return False
+    return True
