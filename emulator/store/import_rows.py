@@ -100,7 +100,7 @@ def create(db: sqlite_utils.Database, plan: Plan) -> None:
         "CREATE TEMP TABLE import_rows (ordinal INTEGER PRIMARY KEY, file_id INTEGER NOT NULL, "
         "file_ordinal INTEGER NOT NULL, problem INTEGER NOT NULL, key TEXT, patch TEXT NOT "
         "NULL, upd TEXT, flags TEXT, contact_value TEXT, card_value TEXT, missing INTEGER NOT "
-        "NULL, contact_ref INTEGER, account_ref INTEGER)"
+        "NULL, record_id INTEGER, contact_ref INTEGER, account_ref INTEGER)"
     )
     if plan.match.startswith("field:") or plan.match == "external_id":
         db.execute("CREATE INDEX temp.import_rows_key ON import_rows (key)")
@@ -155,10 +155,11 @@ class _Reading:
             "FROM staged_rows s WHERE s.file_id = :file AND s.ordinal > :after "
             "AND s.ordinal <= :last) "
             "INSERT INTO import_rows (ordinal, file_id, file_ordinal, problem, key, patch, upd, "
-            "flags, contact_value, card_value, missing) "
+            "flags, contact_value, card_value, missing, record_id) "
             f"SELECT :base + o, :file, o, {self._problem()}, {self._key()}, {self._patch()}, "
             f"{self._upd()}, {self._flags()}, {self._link(self._contact_key())}, "
-            f"{self._link(self.plan.card_key)}, {self._missing()} FROM v WHERE true"
+            f"{self._link(self.plan.card_key)}, {self._missing()}, {self._record()} "
+            "FROM v WHERE true"
         )
 
     def _value(self, key: str) -> str:
@@ -201,6 +202,27 @@ class _Reading:
             return "NULL"
         key = f"nullif({self.text[self.plan.identifier]}, '')"
         return f"lower({key})" if self.plan.match == "email" else key
+
+    def _record(self) -> str:
+        """The lowest id of the record the row matches, for identifiers with an index (the
+        others are matched by ``_match_by_scan``)."""
+        key = self._key()
+        if self.plan.match == "email":
+            site = self.param(self.plan.site_id)
+            return (
+                f"(SELECT min(id) FROM contacts INDEXED BY contacts_email WHERE site_id = {site} "
+                f"AND email_key = {key})"
+            )
+        if self.plan.match == "id":
+            table, where, params = scope(self.plan.family, self.plan.parent_id)
+            for name, value in zip(("family", "parent_id"), params, strict=False):
+                where = where.replace(f"{name} = ?", f"{name} = {self.param(value)}")
+            site = self.param(self.plan.site_id)
+            return (
+                f"(SELECT id FROM {table} WHERE site_id = {site} AND {where} "
+                f"AND id = CAST({key} AS INTEGER) AND CAST(id AS TEXT) = {key})"
+            )
+        return "NULL"
 
     def _patch(self, *, updating: bool = False) -> str:
         pairs = [
@@ -337,62 +359,73 @@ def apply(
     table, where, params = scope(plan.family, plan.parent_id)
     _resolve_links(db, plan)
     if plan.match:
-        _find_matches(db, plan, table, where, params)
-        matched = "ordinal IN (SELECT ordinal FROM import_matches)"
+        if plan.match not in ("email", "id"):
+            _match_by_scan(db, plan, table, where, params)
         if import_rule == "createOnly":
-            applied.existing = _delete_rows(db, matched)
+            applied.existing = _count(db, "record_id IS NOT NULL")
         else:
+            if plan.update_all and plan.match != "id":
+                _all_matches(db, plan, table, where, params)
             applied.linked += _count_links(db, plan, table, where, params)
             applied.updated = _update(db, plan, table, where, params, stamp)
-            _delete_rows(db, matched)
+    creatable = "record_id IS NULL"
     if import_rule == "updateOnly":
-        applied.unmatched = _delete_rows(db, "1 = 1")
-    elif id_identifier:
-        applied.unmatched = _delete_rows(db, "key IS NOT NULL")
-    missing = flagged(db, "i.missing = 1")
-    if missing:
-        _delete_rows(db, "missing = 1")
-    applied.linked += int(
-        db.execute(
-            "SELECT count(*) FROM import_rows WHERE "
-            + ("contact_ref IS NOT NULL OR account_ref IS NOT NULL")
-        ).fetchone()[0]
+        applied.unmatched = _count(db, creatable)
+        return applied, []
+    if id_identifier:
+        applied.unmatched = _count(db, f"{creatable} AND key IS NOT NULL")
+        creatable += " AND key IS NULL"
+    missing = flagged(db, f"i.{creatable} AND i.missing = 1")
+    creatable += " AND missing = 0"
+    applied.linked += _count(
+        db, f"{creatable} AND (contact_ref IS NOT NULL OR account_ref IS NOT NULL)"
     )
-    applied.created = _insert(db, plan, table, next_id, stamp)
+    applied.created = _insert(db, plan, table, creatable, next_id, stamp)
     return applied, missing
 
 
-def _delete_rows(db: sqlite_utils.Database, condition: str) -> int:
-    return db.execute(f"DELETE FROM import_rows WHERE {condition}").rowcount
+def _count(db: sqlite_utils.Database, condition: str) -> int:
+    return int(db.execute(f"SELECT count(*) FROM import_rows WHERE {condition}").fetchone()[0])
 
 
-def _find_matches(
+def _match_by_scan(
     db: sqlite_utils.Database, plan: Plan, table: str, where: str, params: list[Any]
 ) -> None:
-    """Fill ``import_matches`` with ``(ordinal, record id)``: the lowest matching id, or every
-    match with ``isUpdatingMultipleMatchedRecords``. Indexed identifiers probe the record
-    table once per row; the others scan it once and probe the rows' key index."""
-    scoped = f"r.site_id = ? AND {_qualified(where, 'r')}"
-    extra: list[Any] = []
-    if plan.match == "email":
-        source = "import_rows i CROSS JOIN contacts r INDEXED BY contacts_email"
-        condition = "r.email_key = i.key"
-    elif plan.match == "id":
-        source = f"import_rows i CROSS JOIN {table} r"
-        condition = "r.id = CAST(i.key AS INTEGER) AND CAST(r.id AS TEXT) = i.key"
-    elif plan.match == "external_id":
-        source = f"{table} r CROSS JOIN import_rows i"
-        condition = "i.key = r.external_id"
-    else:
-        source = f"{table} r CROSS JOIN import_rows i"
-        condition, extra = "i.key = CAST(json_extract(r.fields, ?) AS TEXT)", [_path(plan.match)]
-    picked = "r.id" if plan.update_all else "min(r.id)"
-    grouped = "" if plan.update_all else " GROUP BY i.ordinal"
+    """``record_id`` for identifiers without an index (external id, a field): one scan of
+    the records, probing the rows' key index."""
+    condition, extra = _scan_condition(plan)
     db.execute(
-        f"INSERT INTO import_matches (ordinal, record_id) SELECT i.ordinal, {picked} "
-        f"FROM {source} WHERE i.key IS NOT NULL AND {scoped} AND {condition}{grouped}",
+        "UPDATE import_rows SET record_id = m.id FROM (SELECT i.ordinal AS ordinal, "
+        f"min(r.id) AS id FROM {table} r CROSS JOIN import_rows i WHERE r.site_id = ? AND "
+        f"{_qualified(where, 'r')} AND {condition} GROUP BY i.ordinal) AS m "
+        "WHERE import_rows.ordinal = m.ordinal",
         [plan.site_id, *params, *extra],
     )
+
+
+def _all_matches(
+    db: sqlite_utils.Database, plan: Plan, table: str, where: str, params: list[Any]
+) -> None:
+    """``import_matches``: every record each matched row updates
+    (``isUpdatingMultipleMatchedRecords``)."""
+    if plan.match == "email":
+        source = "import_rows i CROSS JOIN contacts r INDEXED BY contacts_email"
+        condition, extra = "r.email_key = i.key", list[Any]()
+    else:
+        source = f"{table} r CROSS JOIN import_rows i"
+        condition, extra = _scan_condition(plan)
+    db.execute(
+        f"INSERT INTO import_matches (ordinal, record_id) SELECT i.ordinal, r.id FROM {source} "
+        f"WHERE i.record_id IS NOT NULL AND r.site_id = ? AND {_qualified(where, 'r')} "
+        f"AND {condition}",
+        [plan.site_id, *params, *extra],
+    )
+
+
+def _scan_condition(plan: Plan) -> tuple[str, list[Any]]:
+    if plan.match == "external_id":
+        return "i.key = r.external_id", []
+    return "i.key = CAST(json_extract(r.fields, ?) AS TEXT)", [_path(plan.match)]
 
 
 def _resolve_links(db: sqlite_utils.Database, plan: Plan) -> None:
@@ -458,11 +491,11 @@ def _count_links(
         ]
     if not changes:
         return 0
+    source, record = _matches(plan)
     return int(
         db.execute(
-            f"SELECT count(*) FROM import_matches m JOIN import_rows i USING (ordinal) "
-            f"CROSS JOIN {table} r WHERE r.site_id = ? AND r.id = m.record_id AND "
-            f"{_qualified(where, 'r')} AND ({' OR '.join(changes)})",
+            f"SELECT count(*) FROM {source} CROSS JOIN {table} r WHERE r.site_id = ? "
+            f"AND r.id = {record} AND {_qualified(where, 'r')} AND ({' OR '.join(changes)})",
             [plan.site_id, *params],
         ).fetchone()[0]
     )
@@ -493,12 +526,19 @@ def _update(
             "contact_id = coalesce(i.contact_ref, object_records.contact_id)",
             "account_id = coalesce(i.account_ref, object_records.account_id)",
         ]
+    source, record = _matches(plan)
     return db.execute(
-        f"UPDATE {table} SET {', '.join(assignments)} FROM import_matches m "
-        f"JOIN import_rows i ON i.ordinal = m.ordinal "
-        f"WHERE {table}.site_id = ? AND {_qualified(where, table)} AND {table}.id = m.record_id",
+        f"UPDATE {table} SET {', '.join(assignments)} FROM {source} "
+        f"WHERE {table}.site_id = ? AND {_qualified(where, table)} AND {table}.id = {record}",
         [stamp, plan.site_id, *params],
     ).rowcount
+
+
+def _matches(plan: Plan) -> tuple[str, str]:
+    """The rows (as ``i``) joined to the records they update, and the column of their ids."""
+    if plan.update_all and plan.match != "id":
+        return "import_matches m JOIN import_rows i ON i.ordinal = m.ordinal", "m.record_id"
+    return "import_rows i", "i.record_id"
 
 
 def _without_filled(table: str, values: str, fields: Sequence[str]) -> str:
@@ -513,7 +553,9 @@ def _without_filled(table: str, values: str, fields: Sequence[str]) -> str:
     return values
 
 
-def _insert(db: sqlite_utils.Database, plan: Plan, table: str, next_id: int, stamp: str) -> int:
+def _insert(
+    db: sqlite_utils.Database, plan: Plan, table: str, creatable: str, next_id: int, stamp: str
+) -> int:
     """New records for the rows left, ids in staged order."""
     numbered = "? + row_number() OVER (ORDER BY ordinal) - 1"
     if table == "contacts":
@@ -540,7 +582,7 @@ def _insert(db: sqlite_utils.Database, plan: Plan, table: str, next_id: int, sta
         args = [plan.site_id, plan.family, plan.parent_id, next_id, stamp, stamp]
     return db.execute(
         f"INSERT INTO {table} ({columns}, fields) SELECT {values}, patch FROM import_rows "
-        "WHERE true ORDER BY ordinal",
+        f"WHERE {creatable} ORDER BY ordinal",
         args,
     ).rowcount
 
