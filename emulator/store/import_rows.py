@@ -100,11 +100,14 @@ def create(db: sqlite_utils.Database, plan: Plan) -> None:
         "CREATE TEMP TABLE import_rows (ordinal INTEGER PRIMARY KEY, file_id INTEGER NOT NULL, "
         "file_ordinal INTEGER NOT NULL, problem INTEGER NOT NULL, key TEXT, patch TEXT NOT "
         "NULL, upd TEXT, flags TEXT, contact_value TEXT, card_value TEXT, missing INTEGER NOT "
-        "NULL, record_id INTEGER, contact_ref INTEGER, account_ref INTEGER)"
+        "NULL, contact_ref INTEGER, account_ref INTEGER)"
     )
     if plan.match.startswith("field:") or plan.match == "external_id":
         db.execute("CREATE INDEX temp.import_rows_key ON import_rows (key)")
-    db.execute("CREATE TEMP TABLE import_matches (ordinal INTEGER NOT NULL, record_id INTEGER)")
+    db.execute(
+        "CREATE TEMP TABLE import_matches (ordinal INTEGER NOT NULL, record_id INTEGER NOT NULL, "
+        "PRIMARY KEY (ordinal, record_id)) WITHOUT ROWID"
+    )
     db.execute(
         "CREATE TEMP TABLE import_seen (key TEXT PRIMARY KEY, ordinal INTEGER NOT NULL) "
         "WITHOUT ROWID"
@@ -155,11 +158,10 @@ class _Reading:
             "FROM staged_rows s WHERE s.file_id = :file AND s.ordinal > :after "
             "AND s.ordinal <= :last) "
             "INSERT INTO import_rows (ordinal, file_id, file_ordinal, problem, key, patch, upd, "
-            "flags, contact_value, card_value, missing, record_id) "
+            "flags, contact_value, card_value, missing) "
             f"SELECT :base + o, :file, o, {self._problem()}, {self._key()}, {self._patch()}, "
             f"{self._upd()}, {self._flags()}, {self._link(self._contact_key())}, "
-            f"{self._link(self.plan.card_key)}, {self._missing()}, {self._record()} "
-            "FROM v WHERE true"
+            f"{self._link(self.plan.card_key)}, {self._missing()} FROM v WHERE true"
         )
 
     def _value(self, key: str) -> str:
@@ -202,27 +204,6 @@ class _Reading:
             return "NULL"
         key = f"nullif({self.text[self.plan.identifier]}, '')"
         return f"lower({key})" if self.plan.match == "email" else key
-
-    def _record(self) -> str:
-        """The lowest id of the record the row matches, for identifiers with an index (the
-        others are matched by ``_match_by_scan``)."""
-        key = self._key()
-        if self.plan.match == "email":
-            site = self.param(self.plan.site_id)
-            return (
-                f"(SELECT min(id) FROM contacts INDEXED BY contacts_email WHERE site_id = {site} "
-                f"AND email_key = {key})"
-            )
-        if self.plan.match == "id":
-            table, where, params = scope(self.plan.family, self.plan.parent_id)
-            for name, value in zip(("family", "parent_id"), params, strict=False):
-                where = where.replace(f"{name} = ?", f"{name} = {self.param(value)}")
-            site = self.param(self.plan.site_id)
-            return (
-                f"(SELECT id FROM {table} WHERE site_id = {site} AND {where} "
-                f"AND id = CAST({key} AS INTEGER) AND CAST(id AS TEXT) = {key})"
-            )
-        return "NULL"
 
     def _patch(self, *, updating: bool = False) -> str:
         pairs = [
@@ -359,16 +340,15 @@ def apply(
     table, where, params = scope(plan.family, plan.parent_id)
     _resolve_links(db, plan)
     if plan.match:
-        if plan.match not in ("email", "id"):
-            _match_by_scan(db, plan, table, where, params)
+        _find_matches(db, plan, table, where, params)
         if import_rule == "createOnly":
-            applied.existing = _count(db, "record_id IS NOT NULL")
+            applied.existing = int(
+                db.execute("SELECT count(DISTINCT ordinal) FROM import_matches").fetchone()[0]
+            )
         else:
-            if plan.update_all and plan.match != "id":
-                _all_matches(db, plan, table, where, params)
             applied.linked += _count_links(db, plan, table, where, params)
             applied.updated = _update(db, plan, table, where, params, stamp)
-    creatable = "record_id IS NULL"
+    creatable = "ordinal NOT IN (SELECT ordinal FROM import_matches)"
     if import_rule == "updateOnly":
         applied.unmatched = _count(db, creatable)
         return applied, []
@@ -388,36 +368,27 @@ def _count(db: sqlite_utils.Database, condition: str) -> int:
     return int(db.execute(f"SELECT count(*) FROM import_rows WHERE {condition}").fetchone()[0])
 
 
-def _match_by_scan(
+def _find_matches(
     db: sqlite_utils.Database, plan: Plan, table: str, where: str, params: list[Any]
 ) -> None:
-    """``record_id`` for identifiers without an index (external id, a field): one scan of
-    the records, probing the rows' key index."""
-    condition, extra = _scan_condition(plan)
-    db.execute(
-        "UPDATE import_rows SET record_id = m.id FROM (SELECT i.ordinal AS ordinal, "
-        f"min(r.id) AS id FROM {table} r CROSS JOIN import_rows i WHERE r.site_id = ? AND "
-        f"{_qualified(where, 'r')} AND {condition} GROUP BY i.ordinal) AS m "
-        "WHERE import_rows.ordinal = m.ordinal",
-        [plan.site_id, *params, *extra],
-    )
-
-
-def _all_matches(
-    db: sqlite_utils.Database, plan: Plan, table: str, where: str, params: list[Any]
-) -> None:
-    """``import_matches``: every record each matched row updates
-    (``isUpdatingMultipleMatchedRecords``)."""
+    """Fill ``import_matches`` with ``(ordinal, record id)``: the lowest matching id, or every
+    match with ``isUpdatingMultipleMatchedRecords``. Indexed identifiers (e-mail, id) probe
+    the record table once per row; the others scan it once and probe the rows' key index."""
+    extra: list[Any] = []
     if plan.match == "email":
         source = "import_rows i CROSS JOIN contacts r INDEXED BY contacts_email"
-        condition, extra = "r.email_key = i.key", list[Any]()
+        condition = "r.email_key = i.key"
+    elif plan.match == "id":
+        source = f"import_rows i CROSS JOIN {table} r"
+        condition = "r.id = CAST(i.key AS INTEGER) AND CAST(r.id AS TEXT) = i.key"
     else:
         source = f"{table} r CROSS JOIN import_rows i"
         condition, extra = _scan_condition(plan)
+    picked, grouped = ("r.id", "") if plan.update_all else ("min(r.id)", " GROUP BY i.ordinal")
     db.execute(
-        f"INSERT INTO import_matches (ordinal, record_id) SELECT i.ordinal, r.id FROM {source} "
-        f"WHERE i.record_id IS NOT NULL AND r.site_id = ? AND {_qualified(where, 'r')} "
-        f"AND {condition}",
+        f"INSERT INTO import_matches (ordinal, record_id) SELECT i.ordinal, {picked} "
+        f"FROM {source} WHERE i.key IS NOT NULL AND r.site_id = ? AND "
+        f"{_qualified(where, 'r')} AND {condition}{grouped}",
         [plan.site_id, *params, *extra],
     )
 
@@ -513,7 +484,8 @@ def _update(
     removed from each row's values where the record already has a value."""
     values = _without_filled(table, "coalesce(i.upd, i.patch)", plan.fill_fields)
     assignments = [f"fields = json_patch({table}.fields, {values})", "updated_at = ?"]
-    for column in FLAG_COLUMNS[table]:
+    written = {c.name for c in plan.columns if c.kind in ("flag", "external_id")}
+    for column in (c for c in FLAG_COLUMNS[table] if c in written):
         given = f"json_type(i.flags, '$.{column}') IS NOT NULL"
         if column in plan.fill_flags:
             given += f" AND coalesce({table}.{column}, '') = ''"
@@ -536,9 +508,7 @@ def _update(
 
 def _matches(plan: Plan) -> tuple[str, str]:
     """The rows (as ``i``) joined to the records they update, and the column of their ids."""
-    if plan.update_all and plan.match != "id":
-        return "import_matches m JOIN import_rows i ON i.ordinal = m.ordinal", "m.record_id"
-    return "import_rows i", "i.record_id"
+    return "import_matches m JOIN import_rows i ON i.ordinal = m.ordinal", "m.record_id"
 
 
 def _without_filled(table: str, values: str, fields: Sequence[str]) -> str:
