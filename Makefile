@@ -8,7 +8,7 @@ ARGS ?=
 BASE_URL ?=
 AUTH ?=
 
-.PHONY: install run test test-unit test-contract test-pod test-clients lint fmt bench clean
+.PHONY: install run test test-deep test-unit test-contract test-pod test-clients lint fmt bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,9 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/pytest -n 2 tests contract_tests
+
+test-deep: lint
+	HYPOTHESIS_PROFILE=deep $(BIN)/pytest -n 2 tests contract_tests
 
 test-unit: $(STAMP)
 	$(BIN)/pytest tests

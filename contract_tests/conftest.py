@@ -122,3 +122,10 @@ def _client(base_url: str, target: Target, api_schema: Any) -> httpx.Client:
         timeout=30,
         event_hooks={"response": [validate]},
     )
+
+
+@pytest.fixture(scope="session")
+def bulk_origin(bulk: httpx.Client) -> str:
+    """Scheme and host of the Bulk base: the contract's paths start with ``/api/bulk/2.0``."""
+    url = bulk.base_url
+    return f"{url.scheme}://{url.netloc.decode()}"

@@ -9,11 +9,12 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 import uvicorn
+from starlette.types import ASGIApp
 
 from emulator import Settings, create_app
 
@@ -36,12 +37,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve_in_thread(settings: Settings | None = None) -> Iterator[str]:
-    """A fresh ``:memory:`` emulator on a free loopback port, for the length of the block."""
+def serve_in_thread(
+    settings: Settings | None = None, wrap: Callable[[ASGIApp], ASGIApp] | None = None
+) -> Iterator[str]:
+    """A fresh ``:memory:`` emulator on a free loopback port, for the length of the block;
+    ``wrap`` puts middleware around it (the kit's own tests break it on purpose)."""
     port = free_port()
     settings = settings or Settings(db=":memory:", port=port, log_level="warning")
+    app: ASGIApp = create_app(settings)
     config = uvicorn.Config(
-        create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
+        wrap(app) if wrap else app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

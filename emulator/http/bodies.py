@@ -73,6 +73,9 @@ async def read_oauth_params(request: Request) -> dict[str, str]:
             raise OAuthError(c.OAUTH_INVALID_REQUEST, c.OAUTH_BODY_UNREADABLE) from None
         if not isinstance(data, dict):
             raise OAuthError(c.OAUTH_INVALID_REQUEST, c.OAUTH_BODY_UNREADABLE)
+        if not all(isinstance(v, str) for v in data.values() if v is not None):
+            # a form carries text only; a JSON body with other values is not a token request
+            raise OAuthError(c.OAUTH_INVALID_REQUEST, c.OAUTH_BODY_UNREADABLE)
         return {str(k): str(v) for k, v in data.items() if v is not None}
     return dict(parse_qsl(text, keep_blank_values=True))
 

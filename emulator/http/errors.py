@@ -12,6 +12,7 @@ import logging
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import Match, Route
 
 from emulator import constraints
 from emulator.errors import EloquaError, Failure, NotFound, OAuthError
@@ -39,13 +40,25 @@ async def oauth_error(request: Request, exc: Exception) -> Response:
 async def http_exception(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     failure = Failure("request", str(exc.detail), has_value=False)
+    headers = dict(exc.headers or {})
     if exc.status_code == 404:
         failure = NotFound.resource(request.url.path).failures[0]
     elif exc.status_code == 405:
         failure = Failure("method", constraints.METHOD_NOT_ALLOWED, request.method)
-    return json_response(
-        {"failures": [failure.as_dict()]}, exc.status_code, dict(exc.headers or {})
-    )
+        headers["Allow"] = ", ".join(allowed_methods(request))
+    return json_response({"failures": [failure.as_dict()]}, exc.status_code, headers)
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at this path: Starlette's 405 names only the first
+    route whose path matched, and each method has its own route here."""
+    methods: set[str] = set()
+    for route in request.app.routes:
+        if isinstance(route, Route) and route.methods:
+            match, _ = route.matches({**request.scope, "method": "GET"})
+            if match != Match.NONE:
+                methods |= route.methods
+    return sorted(methods)
 
 
 async def server_error(request: Request, exc: Exception) -> Response:
