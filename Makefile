@@ -41,7 +41,8 @@ test-contract: $(STAMP)
 	$(BIN)/pytest contract_tests
 
 test-pod: $(STAMP)
-	$(BIN)/pytest contract_tests --base-url='$(BASE_URL)' --auth='$(AUTH)'
+	$(BIN)/pytest contract_tests --base-url='$(BASE_URL)' --auth='$(AUTH)' \
+		--junitxml=contract-junit.xml --report=contract-report.md
 
 test-clients: $(STAMP)
 	clients/run.sh

@@ -18,6 +18,7 @@ import pytest
 import schemathesis
 
 from contract_tests.auth import parse_auth
+from contract_tests.report import Report
 from contract_tests.target import Target, serve_in_thread
 
 SPEC = Path(__file__).resolve().parent.parent / "openapi" / "eloqua-bulk-2.0.yaml"
@@ -37,6 +38,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="basic:Site\\User:password or bearer:TOKEN",
     )
     group.addoption(
+        "--report",
+        default=None,
+        help="write a per-operation Markdown report to this path",
+    )
+    group.addoption(
         "--allow-pod-writes",
         action="store_true",
         default=False,
@@ -44,8 +50,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    path = config.getoption("--report")
+    if path and not hasattr(config, "workerinput"):  # the xdist controller writes it
+        config.pluginmanager.register(Report(SPEC, Path(path)), "eloqua-contract-report")
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """On a pod, skip what needs the emulator, and record writes unless allowed."""
+    """Name generated tests after their operation; on a pod, skip what needs the emulator,
+    and record writes unless allowed."""
+    for item in items:
+        _name_after_operation(item)
     if not config.getoption("--base-url"):
         return
     allow_writes = config.getoption("--allow-pod-writes")
@@ -54,6 +69,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.skip(reason="emulator only: checks unpublished behaviour"))
         elif item.get_closest_marker("writes_pod_data") and not allow_writes:
             item.add_marker(pytest.mark.skip(reason="writes records; pass --allow-pod-writes"))
+
+
+def _name_after_operation(item: pytest.Item) -> None:
+    """``test_…[GET /api/bulk/2.0/syncs]`` as the node id too (JUnit XML, ``-k``, reports):
+    with pytest 9 the ids schemathesis gives its items lose the operation."""
+    name = getattr(item, "originalname", None)
+    if not name or "[" not in item.name or "[" in item.nodeid:
+        return
+    label = item.name[len(name) + 1 : -1]
+    item._id = item.parent.id.child(name).with_params(label)  # type: ignore[union-attr]
 
 
 @pytest.fixture(scope="session")

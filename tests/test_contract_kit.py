@@ -91,7 +91,9 @@ def server_error_on_bad_input(app: ASGIApp) -> ASGIApp:
     return broken
 
 
-def run_kit(wrap: Callable[[ASGIApp], ASGIApp] | None) -> subprocess.CompletedProcess[str]:
+def run_kit(
+    wrap: Callable[[ASGIApp], ASGIApp] | None, *extra: str
+) -> subprocess.CompletedProcess[str]:
     with serve_in_thread(wrap=wrap) as url:
         return subprocess.run(
             [
@@ -106,6 +108,7 @@ def run_kit(wrap: Callable[[ASGIApp], ASGIApp] | None) -> subprocess.CompletedPr
                 "-q",
                 f"--base-url={url}",
                 f"--auth={AUTH}",
+                *extra,
             ],
             cwd=ROOT,
             capture_output=True,
@@ -114,10 +117,16 @@ def run_kit(wrap: Callable[[ASGIApp], ASGIApp] | None) -> subprocess.CompletedPr
         )
 
 
-def test_the_kit_passes_a_sound_emulator() -> None:
-    result = run_kit(None)
+def test_the_kit_passes_a_sound_emulator_and_reports_each_operation(tmp_path) -> None:
+    report = tmp_path / "report.md"
+    result = run_kit(None, f"--report={report}", f"--junitxml={tmp_path / 'junit.xml'}")
     assert result.returncode == 0, result.stdout[-3000:]
     assert "2 passed" in result.stdout
+    lines = report.read_text(encoding="utf-8").splitlines()
+    assert "| `GET /api/bulk/2.0/contacts/fields` | passed |  |" in lines
+    assert "| `POST /api/bulk/2.0/syncs` | not run |  |" in lines
+    junit = (tmp_path / "junit.xml").read_text(encoding="utf-8")
+    assert "test_every_operation_answers_as_documented[GET /api/bulk/2.0/contacts/fields]" in junit
 
 
 @pytest.mark.parametrize(
