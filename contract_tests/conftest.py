@@ -18,10 +18,14 @@ import pytest
 import schemathesis
 
 from contract_tests.auth import parse_auth
+from contract_tests.limits import LimitedSession, LimitedTransport, Limiter
 from contract_tests.report import Report
 from contract_tests.target import Target, serve_in_thread
 
 SPEC = Path(__file__).resolve().parent.parent / "openapi" / "eloqua-bulk-2.0.yaml"
+POD_RATE = 5.0  # requests a second
+POD_BUDGET = 3000
+POD_READS_ONLY = "on a pod only reads are generated: random ids could name someone's data"
 EMULATOR_AUTH = "basic:ContractSuite\\contract.user:any-password"
 
 
@@ -36,6 +40,24 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--auth",
         default=os.environ.get("ELOQUA_AUTH") or None,
         help="basic:Site\\User:password or bearer:TOKEN",
+    )
+    group.addoption(
+        "--rate-limit",
+        type=float,
+        default=None,
+        help="requests a second at most (default: 5 on a pod, unlimited on the emulator)",
+    )
+    group.addoption(
+        "--request-budget",
+        type=int,
+        default=None,
+        help="requests in the run at most; later tests skip (default: 3000 on a pod)",
+    )
+    group.addoption(
+        "--dry-run",
+        action="store_true",
+        default=False,
+        help="list the operations and scenarios that would run, call nothing",
     )
     group.addoption(
         "--report",
@@ -61,14 +83,43 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     and record writes unless allowed."""
     for item in items:
         _name_after_operation(item)
-    if not config.getoption("--base-url"):
-        return
+    if config.getoption("--base-url"):
+        _skip_on_pod(config, items)
+    if config.getoption("--dry-run"):
+        _dry_run(config, items)
+
+
+def _skip_on_pod(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """What needs the emulator, generated calls that are not reads, and record writes
+    unless allowed."""
     allow_writes = config.getoption("--allow-pod-writes")
     for item in items:
+        label = getattr(item, "operation_label", None) or ""
         if item.get_closest_marker("emulator_only"):
             item.add_marker(pytest.mark.skip(reason="emulator only: checks unpublished behaviour"))
+        elif label and not label.startswith("GET "):
+            item.add_marker(pytest.mark.skip(reason=POD_READS_ONLY))
         elif item.get_closest_marker("writes_pod_data") and not allow_writes:
             item.add_marker(pytest.mark.skip(reason="writes records; pass --allow-pod-writes"))
+
+
+def _dry_run(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Print what would be called, and run nothing."""
+    write = config.get_terminal_writer().line
+    where = config.getoption("--base-url") or "a fresh emulator"
+    write(f"dry run against {where}: {len(items)} tests would run")
+    for item in items:
+        skip = item.get_closest_marker("skip")
+        marks = [m for m in ("writes_pod_data", "emulator_only") if item.get_closest_marker(m)]
+        notes = [f"skipped: {skip.kwargs.get('reason', '')}"] if skip else marks
+        write(f"  {item.nodeid}" + (f"  ({'; '.join(notes)})" if notes else ""))
+    config.hook.pytest_deselected(items=list(items))
+    items[:] = []
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if session.config.getoption("--dry-run") and exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED:
+        session.exitstatus = pytest.ExitCode.OK
 
 
 def _name_after_operation(item: pytest.Item) -> None:
@@ -95,24 +146,44 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
 
 
 @pytest.fixture(scope="session")
+def limiter(request: pytest.FixtureRequest, target: Target) -> Limiter:
+    """One rate limit and request budget for every call of the run."""
+    rate = request.config.getoption("--rate-limit")
+    budget = request.config.getoption("--request-budget")
+    if not target.is_emulator:
+        rate = POD_RATE if rate is None else rate
+        budget = POD_BUDGET if budget is None else budget
+    return Limiter(rate, budget)
+
+
+@pytest.fixture(scope="session")
+def api_session(limiter: Limiter) -> Iterator[LimitedSession]:
+    """The requests session generated calls go through."""
+    with LimitedSession(limiter) as session:
+        yield session
+
+
+@pytest.fixture(scope="session")
 def api_schema() -> Any:
     return schemathesis.openapi.from_path(str(SPEC))
 
 
 @pytest.fixture(scope="session")
-def login(target: Target, api_schema: Any) -> Iterator[httpx.Client]:
+def login(target: Target, api_schema: Any, limiter: Limiter) -> Iterator[httpx.Client]:
     """A client of the login host; every response is checked against the contract."""
-    with _client(target.base_url, target, api_schema) as client:
+    with _client(target.base_url, target, api_schema, limiter) as client:
         yield client
 
 
 @pytest.fixture(scope="session")
-def bulk(login: httpx.Client, target: Target, api_schema: Any) -> Iterator[httpx.Client]:
+def bulk(
+    login: httpx.Client, target: Target, api_schema: Any, limiter: Limiter
+) -> Iterator[httpx.Client]:
     """A client of the pod's Bulk API 2.0 base, discovered through ``/id``."""
     identity = login.get("/id").json()
     assert isinstance(identity, dict), f"/id refused the credentials: {identity!r}"
     base = identity["urls"]["apis"]["rest"]["bulk"].replace("{version}", "2.0").rstrip("/")
-    with _client(base, target, api_schema) as client:
+    with _client(base, target, api_schema, limiter) as client:
         yield client
 
 
@@ -131,7 +202,7 @@ def created(bulk: httpx.Client) -> Iterator[list[str]]:
         bulk.delete(uri)
 
 
-def _client(base_url: str, target: Target, api_schema: Any) -> httpx.Client:
+def _client(base_url: str, target: Target, api_schema: Any, limiter: Limiter) -> httpx.Client:
     def validate(response: httpx.Response) -> None:
         response.read()
         path = response.request.url.path
@@ -145,6 +216,7 @@ def _client(base_url: str, target: Target, api_schema: Any) -> httpx.Client:
         base_url=base_url,
         headers=target.headers,
         timeout=30,
+        transport=LimitedTransport(limiter),
         event_hooks={"response": [validate]},
     )
 

@@ -143,3 +143,31 @@ def test_the_kit_fails_a_broken_emulator(breakage, reported) -> None:
     assert result.returncode == 1, result.stdout[-3000:]
     assert "1 failed, 1 passed" in result.stdout
     assert reported in result.stdout
+
+
+def test_a_dry_run_lists_what_would_run_and_calls_nothing() -> None:
+    """Against a port where nothing listens: a call would fail the run."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "contract_tests",
+            "--dry-run",
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            "--base-url=http://127.0.0.1:9",
+            f"--auth={AUTH}",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "tests would run" in result.stdout
+    assert "[GET /api/bulk/2.0/syncs]" in result.stdout
+    assert "[POST /api/bulk/2.0/syncs]  (skipped: on a pod only reads are generated" in (
+        result.stdout
+    )
