@@ -449,3 +449,34 @@ def test_chunks_keep_ids_in_staged_order_and_find_duplicates_across_them(bulk, m
         "items"
     ]
     assert (reject["recordIndex"], reject["statusCode"]) == (7, "ELQ-00026")
+
+
+def test_keys_a_json_path_cannot_name_are_read_too(bulk) -> None:
+    """A definition's keys are any text; quotes and backslashes are read without a path."""
+    uri = bulk.define(
+        "/contacts/imports",
+        {
+            "name": "odd keys",
+            "fields": {'e"mail': EMAIL, "first\\name": FIRST, "city.now": CITY},
+            "identifierFieldName": 'e"mail',
+        },
+    )
+    sync = bulk.run(
+        uri, [{'e"mail': "odd.keys@example.com", "first\\name": "Quinn", "city.now": 7}]
+    )
+    assert sync["status"] == "success"
+    (stored,) = contacts(bulk, C_EmailAddress="odd.keys@example.com")
+    assert (stored["C_FirstName"], stored["C_City"]) == ("Quinn", "7")
+
+
+def test_values_of_every_json_type_are_stored_as_text(bulk) -> None:
+    uri = contact_import(bulk)
+    rows = [
+        {"email": "types1@example.com", "first": True, "city": 1.5},
+        {"email": "types2@example.com", "first": None, "city": 10},
+    ]
+    assert bulk.run(uri, rows)["status"] == "success"
+    first = contacts(bulk, C_EmailAddress="types1@example.com")[0]
+    second = contacts(bulk, C_EmailAddress="types2@example.com")[0]
+    assert (first["C_FirstName"], first["C_City"]) == ("true", "1.5")
+    assert (second["C_FirstName"], second["C_City"]) == ("", "10")
