@@ -178,10 +178,10 @@ class _Run:
         )
 
     def apply(self) -> None:
+        earlier = len(self.outcome.rejects)
         for index, data in import_rows.problems(self.db):
             self._reject(index, data)
-        problems = [index for index, _ in self.outcome.rejects]
-        import_rows.discard(self.db, problems)
+        import_rows.discard(self.db, [index for index, _ in self.outcome.rejects[earlier:]])
         for index, data in import_rows.take_duplicates(self.db):
             self._add(index, data, [self.plan.identifier], "ELQ-00026", "duplicates")
         applied, missing = import_rows.apply(
