@@ -318,6 +318,8 @@ def clear(db: sqlite_utils.Database) -> None:
 
 @dataclass
 class Applied:
+    """What applying one chunk did, for the sync's outcome and logs."""
+
     created: int = 0
     updated: int = 0
     linked: int = 0
@@ -412,7 +414,6 @@ def _resolve_links(db: sqlite_utils.Database, plan: Plan) -> None:
     if plan.card is not None:
         family, lookup, case_sensitive = plan.card
         sql, extra = _lookup(family, lookup, "card_value", case_sensitive, plan)
-
         if family == "contacts":
             contact_parts.append(sql)
             args += extra
