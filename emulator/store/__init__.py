@@ -37,6 +37,9 @@ class Store:
         self._local = threading.local()
         self._readers: list[sqlite_utils.Database] = []
         self._lock = threading.Lock()
+        # the writer connection serves one thread at a time: the limiters order the event
+        # loop's calls, this lock also orders calls made from other threads (start-up, tests)
+        self._writer_lock = threading.RLock()
 
     async def write(
         self,
@@ -65,7 +68,7 @@ class Store:
         **kwargs: P.kwargs,
     ) -> T:
         """For start-up and tests, outside the event loop."""
-        with self.writer.atomic():
+        with self._writer_lock, self.writer.atomic():
             return fn(self.writer, *args, **kwargs)
 
     def read_sync(
@@ -74,13 +77,14 @@ class Store:
         *args: P.args,
         **kwargs: P.kwargs,
     ) -> T:
+        if self._shared:
+            with self._writer_lock, self.writer.atomic():
+                return fn(self.writer, *args, **kwargs)
         db = self._reader()
         with db.atomic():
             return fn(db, *args, **kwargs)
 
     def _reader(self) -> sqlite_utils.Database:
-        if self._shared:
-            return self.writer
         db: sqlite_utils.Database | None = getattr(self._local, "db", None)
         if db is None:
             db = sqlite_db.open_database(self.path, readonly=True)
