@@ -7,6 +7,8 @@ from typing import Any
 
 import httpx
 
+from contract_tests.target import Target
+
 TERMINAL = ("success", "warning", "error")
 
 
@@ -18,8 +20,10 @@ def define(bulk: httpx.Client, created: list[str], path: str, body: dict[str, An
     return uri
 
 
-def sync_and_wait(bulk: httpx.Client, uri: str, *, every: float, timeout: float) -> dict[str, Any]:
-    """Create a sync and poll it as clients do until it ends."""
+def sync_and_wait(bulk: httpx.Client, uri: str, target: Target) -> dict[str, Any]:
+    """Create a sync and poll it as clients do until it ends: briskly on the emulator, every
+    5 s for up to 10 minutes on a pod."""
+    every, timeout = (0.05, 30.0) if target.is_emulator else (5.0, 600.0)
     response = bulk.post("/syncs", json={"syncedInstanceUri": uri})
     assert response.status_code == 201, response.text
     sync = response.json()

@@ -14,7 +14,6 @@ from contract_tests.target import Target
 
 
 def export_sync(bulk: httpx.Client, created: list[str], run_id: str, target: Target) -> Any:
-    every, timeout = (0.05, 30.0) if target.is_emulator else (5.0, 600.0)
     uri = define(
         bulk,
         created,
@@ -25,7 +24,7 @@ def export_sync(bulk: httpx.Client, created: list[str], run_id: str, target: Tar
             "fields": {"id": "{{Contact.Id}}"},
         },
     )
-    return sync_and_wait(bulk, uri, every=every, timeout=timeout)
+    return sync_and_wait(bulk, uri, target)
 
 
 def test_a_finished_sync_is_listed_newest_first_and_read_back(

@@ -14,12 +14,6 @@ from contract_tests.target import Target
 TEXT_TYPES = ("string", "text", "largeText")
 
 
-def polling(target: Target) -> dict[str, float]:
-    return (
-        {"every": 0.05, "timeout": 30.0} if target.is_emulator else {"every": 5.0, "timeout": 600.0}
-    )
-
-
 def stage(bulk: httpx.Client, uri: str, rows: list[dict[str, str]]) -> None:
     response = bulk.post(uri + "/data", json=rows)
     assert response.status_code == 204, response.text
@@ -46,7 +40,7 @@ def test_account_import_with_link_users(
     )
     assert bulk.get(uri).json()["linkUsers"] is True
     stage(bulk, uri, [{"company": f"Contract {run_id} Ltd", "country": "Ireland"}])
-    sync = sync_and_wait(bulk, uri, **polling(target))
+    sync = sync_and_wait(bulk, uri, target)
     assert sync["status"] == "success"
     logs = {i["statusCode"]: i["count"] for i in bulk.get(sync["uri"] + "/logs").json()["items"]}
     assert logs["ELQ-00130"] == 1  # rows staged
@@ -83,7 +77,7 @@ def test_custom_object_import_on_the_external_id(
         f"f{n}": f"contract-{run_id}-{n}" for n in range(len(written))
     }
     stage(bulk, uri, [row])
-    sync = sync_and_wait(bulk, uri, **polling(target))
+    sync = sync_and_wait(bulk, uri, target)
     assert sync["status"] == "success"
 
 
