@@ -2,7 +2,9 @@
 
 Each POST is one staged file. The rows are checked (flat objects only) and written in
 batches inside the request's transaction, so a rejected upload stores nothing and an
-accepted one survives a restart.
+accepted one survives a restart. Values are stored as the text an import reads
+(``emulator.values.text``: null is empty, booleans ``true``/``false``), so a sync reads
+them with a plain JSON lookup.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import orjson
 import sqlite_utils
 
 from emulator import constraints as c
+from emulator import values
 from emulator.domain import definitions, syncs
 from emulator.durations import parse_duration
 from emulator.errors import Conflict, Failure, ValidationFailed
@@ -38,10 +41,13 @@ def parse_json_rows(text: str) -> list[JSONObject]:
         if not isinstance(row, dict):
             raise ValidationFailed([Failure("body", c.STAGED_OBJECT.format(index=index), row)])
         for key, value in row.items():
+            if value.__class__ is str:
+                continue
             if not isinstance(value, SCALARS):
                 raise ValidationFailed(
                     [Failure("body", c.STAGED_FLAT.format(index=index, key=key), value)]
                 )
+            row[key] = values.text(value)
     return data
 
 

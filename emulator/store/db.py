@@ -25,7 +25,7 @@ def connect(path: str, *, readonly: bool = False) -> sqlite3.Connection:
         conn = sqlite3.connect(path, check_same_thread=False)
     conn.create_function("eloqua_time", 2, _eloqua_time, deterministic=True)
     conn.create_function("eloqua_valid", 2, _eloqua_valid, deterministic=True)
-    conn.create_function("eloqua_text", 1, values.text, deterministic=True)
+    conn.create_function("eloqua_email", 1, _eloqua_email, deterministic=True)
     conn.create_function("eloqua_staged", 2, _eloqua_staged, deterministic=True)
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA busy_timeout = 5000")
@@ -43,6 +43,11 @@ def _eloqua_time(iso: str | None, utc: int) -> str:
 def _eloqua_valid(data_type: str, value: str) -> int:
     """SQL ``eloqua_valid(dataType, text)``: 1 when the value fits the field."""
     return int(values.valid(data_type, value))
+
+
+def _eloqua_email(value: str) -> int:
+    """SQL ``eloqua_email(text)``: 1 when a non-empty value is an e-mail address."""
+    return int(values.email(value))
 
 
 def _eloqua_staged(data: str, key: str) -> str | None:

@@ -3,9 +3,9 @@ set-based statements that apply them to records: one join finds the matches, one
 ``UPDATE … FROM`` writes the matched records, one ``INSERT … SELECT`` creates the rest.
 
 SQLite reads the staged JSON and checks each value (the checks of ``emulator.values``, as
-SQL functions), so no Python runs per accepted row and applying a chunk costs about what a
-raw upsert of it costs. Rows that fail a check are flagged; the domain reads those back and
-writes their rejects.
+SQL functions), so the only Python per row is a value check and applying a chunk costs
+about what a raw upsert of it costs. Rows that fail a check are flagged; the domain reads
+those back and writes their rejects.
 
 A row of ``import_rows``:
 
@@ -165,16 +165,12 @@ class _Reading:
         )
 
     def _value(self, key: str) -> str:
-        """The text of ``key`` in a staged row (``emulator.values.text``), NULL if absent."""
+        """The text of ``key`` in a staged row, NULL if absent (staging stores every value as
+        text)."""
         if '"' in key or "\\" in key:
             return f"eloqua_staged(s.data, {self.param(key)})"
         path = self.param(f'$."{key}"')
-        return (
-            f"CASE json_type(s.data, {path}) WHEN 'text' THEN json_extract(s.data, {path}) "
-            "WHEN 'null' THEN '' WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' "
-            f"WHEN 'integer' THEN CAST(json_extract(s.data, {path}) AS TEXT) "
-            f"WHEN 'real' THEN eloqua_text(json_extract(s.data, {path})) END"
-        )
+        return f"json_extract(s.data, {path})"
 
     def _problem(self) -> str:
         checks = [
@@ -187,17 +183,12 @@ class _Reading:
         return f"CASE WHEN {' OR '.join(checks)} THEN 1 ELSE 0 END" if checks else "0"
 
     def _invalid(self, text: str, data_type: str) -> str:
-        """Whether a value fails its type check. E-mail addresses of plain ASCII letters,
-        digits and ``._+-`` with one ``@`` and a dot after it pass in SQL; any other goes
-        to ``eloqua_valid``, the Python check."""
-        exact = f"NOT eloqua_valid({self.param(data_type)}, {text})"
-        if data_type.lower() != "emailaddress":
-            return f"(coalesce({text}, '') <> '' AND {exact})"
-        return (
-            f"(CASE WHEN coalesce({text}, '') = '' THEN 0 "
-            f"WHEN {text} NOT GLOB '*[^a-zA-Z0-9._+@-]*' AND {text} GLOB '?*@?*.?*' "
-            f"AND {text} NOT GLOB '*@*@*' THEN 0 ELSE {exact} END)"
-        )
+        """Whether a value fails its type check (``emulator.values``); e-mail addresses,
+        checked on most imports, have a function of their own."""
+        if data_type.lower() == "emailaddress":
+            return f"(coalesce({text}, '') <> '' AND NOT eloqua_email({text}))"
+        kind = self.param(data_type)
+        return f"(coalesce({text}, '') <> '' AND NOT eloqua_valid({kind}, {text}))"
 
     def _key(self) -> str:
         if not self.plan.identifier:

@@ -6,8 +6,11 @@ namespaces, and site 0 holds the fixtures that each new site is seeded from.
 
 from __future__ import annotations
 
+import orjson
 import sqlite_utils
 from sqlite_utils import Migrations
+
+from emulator import values
 
 migrations = Migrations("eloqua_emulator")
 
@@ -308,6 +311,27 @@ def m008_contact_email_key(db: sqlite_utils.Database) -> None:
             AS (lower(json_extract(fields, '$.C_EmailAddress'))) VIRTUAL;
         CREATE INDEX contacts_email ON contacts (site_id, email_key);
         """
+    )
+
+
+@migrations()
+def m009_staged_values_as_text(db: sqlite_utils.Database) -> None:
+    """Staged values are stored as the text an import reads; rows staged before keep their
+    JSON types until rewritten here."""
+    typed = db.execute(
+        "SELECT file_id, ordinal, data FROM staged_rows WHERE EXISTS "
+        "(SELECT 1 FROM json_each(staged_rows.data) WHERE type <> 'text')"
+    ).fetchall()
+    db.conn.executemany(
+        "UPDATE staged_rows SET data = ? WHERE file_id = ? AND ordinal = ?",
+        (
+            (
+                orjson.dumps({k: values.text(v) for k, v in orjson.loads(data).items()}).decode(),
+                f,
+                o,
+            )
+            for f, o, data in typed
+        ),
     )
 
 

@@ -8,6 +8,7 @@ import anyio
 import pytest
 
 from emulator.store import Store
+from emulator.store.db import open_database
 from emulator.store.migrations import SEEDED_TABLES, migrations
 
 
@@ -59,3 +60,27 @@ def test_file_readers_see_committed_writes(tmp_path: Path) -> None:
         assert anyio.run(scenario) == "b"
     finally:
         store.close()
+
+
+def test_rows_staged_before_values_were_stored_as_text_are_rewritten(tmp_path: Path) -> None:
+    path = str(tmp_path / "x.db")
+    db = open_database(path)
+    migrations.apply(db, stop_before="m009_staged_values_as_text")
+    db.execute(
+        "INSERT INTO staged_files (id, site_id, kind, definition_id, created_at, expires_at, "
+        "rows, keys, bytes) VALUES (1, 1, 'imports', 1, 0, 1e12, 2, '[]', 10)"
+    )
+    db.execute(
+        "INSERT INTO staged_rows VALUES (1, 1, ?), (1, 2, ?)",
+        ['{"a":"x","b":3,"c":true,"d":null,"e":1.5}', '{"a":"plain"}'],
+    )
+    db.conn.commit()
+    db.close()
+    store = Store(path)
+    try:
+        rows = store.read_sync(
+            lambda db: [r[0] for r in db.execute("SELECT data FROM staged_rows ORDER BY ordinal")]
+        )
+    finally:
+        store.close()
+    assert rows == ['{"a":"x","b":"3","c":"true","d":"","e":"1.5"}', '{"a":"plain"}']
