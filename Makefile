@@ -8,7 +8,8 @@ ARGS ?=
 BASE_URL ?=
 AUTH ?=
 
-.PHONY: install run test test-deep test-unit test-contract test-pod test-clients lint fmt bench clean
+.PHONY: install run test test-deep test-unit test-contract test-pod test-clients lint fmt bench \
+	spec-drift coverage-doc clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,6 +51,12 @@ test-clients: $(STAMP)
 fmt: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+spec-drift: $(STAMP)
+	$(BIN)/python scripts/spec_drift.py
+
+coverage-doc: $(STAMP)
+	$(BIN)/python scripts/implementation_coverage.py
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks

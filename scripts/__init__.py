@@ -1,0 +1,1 @@
+"""Developer scripts: fixtures, upstream drift and the coverage table."""
