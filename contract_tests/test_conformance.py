@@ -13,21 +13,12 @@ from typing import Any
 import hypothesis
 import schemathesis
 
-from contract_tests.checks import CHECKS
+from contract_tests.checks import CHECKS, excluded_checks
 from contract_tests.conftest import SPEC
 from contract_tests.limits import LimitedSession
 from contract_tests.target import Target
 
 schema = schemathesis.openapi.from_path(str(SPEC))
-
-# Schema-valid requests Eloqua may still refuse: field statements, filters, ``q`` and
-# ``orderBy`` are checked against the site's catalog and each endpoint's properties, which a
-# JSON schema cannot express. Refusals must still be 400s in the failure shape (checked).
-EXCLUDED = [schemathesis.checks.positive_data_acceptance]
-
-# RFC 6749 §3.1: an authorization server ignores parameters it does not know, which the
-# negative data of the OAuth endpoints is made of.
-OAUTH_EXCLUDED = [schemathesis.checks.negative_data_rejection]
 
 # Examples per operation: few in `make test` (171 operations), many in `make test-deep`.
 EXAMPLES = {"ci": 8, "deep": 200}.get(os.environ.get("HYPOTHESIS_PROFILE", "ci"), 8)
@@ -56,7 +47,7 @@ def test_every_operation_answers_as_documented(
         session=api_session,
         headers=target.headers,
         additional_checks=CHECKS,
-        excluded_checks=EXCLUDED + (OAUTH_EXCLUDED if case.path.startswith("/auth/") else []),
+        excluded_checks=excluded_checks(case),
     )
     if response.status_code == 201:
         uri = (
