@@ -95,6 +95,18 @@ DATA_NOT_READY = "The sync has not ended; its data is not available yet."  # [IN
 DATA_EXPIRED = "The synced data has expired or was deleted."  # reference §11 [INF]
 SYNC_RUNNING = "A sync of this definition is already pending or active."  # reference §5.4
 SITE_UNKNOWN = "No site of this name has signed in."  # control plane
+APPCLOUD_TYPE = "Must be one of action, decision, feeder, content."  # control plane
+APPCLOUD_ENTITY = "Must be contacts or customObjects/{id}."  # control plane
+APPCLOUD_URL = "Must be an http or https URL template, or null."  # control plane
+APPCLOUD_PER_NOTIFICATION = "Must be an integer from 0 to 5000."  # control plane
+APPCLOUD_INSTANCE_ID = "Must be a GUID with dashes."  # control plane
+APPCLOUD_INSTANCE_TAKEN = "A service instance with this GUID exists."  # control plane
+APPCLOUD_INSTANCE_UNKNOWN = "No service instance with this GUID."  # control plane
+APPCLOUD_DEFINITION = "Must be an object of at most 249 field statements."  # control plane
+APPCLOUD_RECORD_IDS = "Must be a list of 1 to 100000 record ids."  # control plane
+APPCLOUD_RECORD_UNKNOWN = "No such records of the instance's entity."  # control plane
+APPCLOUD_ASSET_ID = "Must be a non-negative integer."  # control plane
+APPCLOUD_EXECUTION_UNKNOWN = "No execution of this instance with this id."  # control plane
 SYNC_NOT_SUPPORTED = "This emulator does not run syncs of {family} {kind} yet."
 
 # OAuth 2.0 error codes and descriptions, reference §2.3 (RFC 6749 §5.2 shape).

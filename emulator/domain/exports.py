@@ -72,16 +72,9 @@ def snapshot(
     """Materialise the export; returns its log entries."""
     catalog = statements.StoreCatalog(db, site_id)
     entity = statements.entity(family, parent_id or None)
-    types: dict[markup.FieldStatement, str] = {}
-    pairs: list[str] = []
-    params: list[Any] = []
     utc = bool(definition.get("areSystemTimestampsInUTC"))
-    for key, text in definition["fields"].items():
-        resolved = markup.resolve_field(text, entity, catalog)
-        types[resolved.node] = resolved.data_type
-        sql, values = _value(column(resolved.node, lambda n: types.get(n, "string")), utc)
-        pairs.append(f"?, {sql}")
-        params += [key, *values]
+    shape = projection(catalog, entity, definition["fields"], utc)
+    types, pairs_sql, params = shape.types, shape.sql, shape.params
     where, scope_params = _scope(family, parent_id)
     filter_sql, filter_params = "1 = 1", list[Any]()
     if definition.get("filter"):
@@ -100,7 +93,7 @@ def snapshot(
     limit = int(definition.get("maxRecords", -1))
     cursor = db.execute(
         f"INSERT INTO export_rows (site_id, sync_id, ordinal, data) "
-        f"SELECT ?, ?, row_number() OVER (ORDER BY r.id), {_object(pairs)} "
+        f"SELECT ?, ?, row_number() OVER (ORDER BY r.id), {pairs_sql} "
         f"FROM {TABLES[family]} r WHERE r.site_id = ? AND {where} AND ({filter_sql}) "
         f"ORDER BY r.id LIMIT ?",
         [site_id, sync_id, *params, site_id, *scope_params, *filter_params, limit],
@@ -118,6 +111,34 @@ def snapshot(
         logs.entry("ELQ-00106", kb=int(size) // 1024 + 1),
         logs.processed("success"),
     ]
+
+
+@dataclass(frozen=True)
+class Projection:
+    """A ``fields`` map as one SQL expression over a record row ``r``: the JSON object of
+    its values as exports show them."""
+
+    sql: str
+    params: list[Any]
+    types: dict[markup.FieldStatement, str]
+
+
+def projection(
+    catalog: statements.StoreCatalog,
+    entity: markup.EntityRef,
+    fields: JSONObject,
+    utc: bool,
+) -> Projection:
+    types: dict[markup.FieldStatement, str] = {}
+    pairs: list[str] = []
+    params: list[Any] = []
+    for key, text in fields.items():
+        resolved = markup.resolve_field(text, entity, catalog)
+        types[resolved.node] = resolved.data_type
+        sql, values = _value(column(resolved.node, lambda n: types.get(n, "string")), utc)
+        pairs.append(f"?, {sql}")
+        params += [key, *values]
+    return Projection(_object(pairs), params, types)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
-"""``callbackUrl``: Eloqua calls it when a sync ends (reference §9.3). Method and body are
-not documented; we POST the final sync JSON. The call never blocks or fails the sync, and
-its outcome is logged."""
+"""Calls Eloqua makes to other servers: a sync's ``callbackUrl`` when the sync ends
+(reference §9.3; method and body are not documented, we POST the final sync JSON) and an
+AppCloud app's notification URL (§14). A call never blocks or fails what caused it; its
+outcome is logged."""
 
 from __future__ import annotations
 
@@ -23,6 +24,17 @@ def _post(url: str, body: bytes) -> int:
     )
     with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
         return int(response.status)
+
+
+async def post(url: str, body: JSONObject) -> tuple[int | None, str | None]:
+    """POST ``body`` as JSON: ``(status, None)``, or ``(None, why)`` when no answer came."""
+    try:
+        status = await anyio.to_thread.run_sync(_post, url, orjson.dumps(body))
+    except urllib.error.HTTPError as exc:
+        return exc.code, None
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        return None, str(exc)
+    return status, None
 
 
 async def notify(url: str, sync: JSONObject) -> None:

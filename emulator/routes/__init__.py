@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
-from emulator.routes import catalog, control, data, definitions, identity, syncs
+from emulator.routes import appcloud, catalog, control, data, definitions, identity, syncs
 
 
 def all_routes() -> list[Route]:
@@ -15,4 +15,5 @@ def all_routes() -> list[Route]:
         *syncs.routes(),
         *data.routes(),
         *control.routes(),
+        *appcloud.routes(),
     ]

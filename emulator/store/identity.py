@@ -45,6 +45,11 @@ def find_site(db: sqlite_utils.Database, name: str) -> tuple[int, str] | None:
     return (row[0], row[1]) if row else None
 
 
+def site_name(db: sqlite_utils.Database, site_id: int) -> str:
+    row = db.execute("SELECT name FROM sites WHERE id = ?", [site_id]).fetchone()
+    return str(row[0]) if row else ""
+
+
 def insert_site(db: sqlite_utils.Database, name: str, created_at: str) -> int:
     cursor = db.execute("INSERT INTO sites (name, created_at) VALUES (?, ?)", [name, created_at])
     assert cursor.lastrowid is not None

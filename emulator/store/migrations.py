@@ -335,6 +335,49 @@ def m009_staged_values_as_text(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m010_appcloud(db: sqlite_utils.Database) -> None:
+    """AppCloud service instances (``id`` is the dashless lower-case GUID statements use),
+    their executions, and the notifications sent to the app with its answers."""
+    db.executescript(
+        """
+        CREATE TABLE service_instances (
+            site_id INTEGER NOT NULL,
+            id TEXT NOT NULL,
+            guid TEXT NOT NULL,
+            type TEXT NOT NULL,
+            family TEXT NOT NULL,
+            parent_id INTEGER NOT NULL,
+            notification_url TEXT,
+            records_per_notification INTEGER NOT NULL,
+            record_definition TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (site_id, id)
+        );
+        CREATE TABLE executions (
+            site_id INTEGER NOT NULL,
+            id INTEGER NOT NULL,
+            instance TEXT NOT NULL,
+            asset_id INTEGER NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (site_id, id)
+        );
+        CREATE INDEX executions_instance ON executions (site_id, instance);
+        CREATE TABLE notifications (
+            site_id INTEGER NOT NULL,
+            execution INTEGER NOT NULL,
+            ordinal INTEGER NOT NULL,
+            url TEXT NOT NULL,
+            items INTEGER NOT NULL,
+            status INTEGER,
+            error TEXT,
+            sent_at TEXT,
+            PRIMARY KEY (site_id, execution, ordinal)
+        );
+        """
+    )
+
+
 # Tables whose site-0 rows are copied into every new site.
 SEEDED_TABLES = (
     "fields",
@@ -359,6 +402,10 @@ SITE_TABLES = (
     "syncs",
     "sync_logs",
     "sync_rejects",
+    "service_instances",
+    "executions",
+    "execution_members",
+    "notifications",
 )
 
 

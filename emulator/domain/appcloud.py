@@ -1,0 +1,312 @@
+"""Eloqua's side of AppCloud (reference §14), driven through the control plane: service
+instances on a canvas, executions holding the records that entered a step (``pending``),
+and the notification Eloqua sends the app for each execution.
+
+Where we decide for Eloqua: instances are created by the control plane, not by the create
+URL handshake; with *records per notification* 0 the envelope has ``totalResults`` (the
+members), ``count`` 0 and no items; unknown URL template parameters are left as written.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+import orjson
+import sqlite_utils
+
+from emulator import constraints as c
+from emulator import markup
+from emulator.domain import exports, statements
+from emulator.errors import Failure, NotFound, ValidationFailed
+from emulator.filters.columns import TABLES
+from emulator.store import appcloud as rows
+from emulator.store import definitions as sequences
+from emulator.store import identity
+from emulator.timestamps import from_epoch
+from emulator.types import JSONObject
+
+TYPES = {
+    "action": "ActionInstance",
+    "decision": "DecisionInstance",
+    "feeder": "FeederInstance",
+    "content": "ContentInstance",
+}
+ENTITY = re.compile(r"^(contacts|customObjects/(\d+))$")
+DASHED = re.compile(
+    r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+)
+MAX_PER_NOTIFICATION = 5000
+MAX_RECORDS = 100_000
+DEFAULT_RECORD_DEFINITION = {
+    "contacts": {
+        "ContactID": "{{Contact.Id}}",
+        "EmailAddress": "{{Contact.Field(C_EmailAddress)}}",
+    },
+}
+
+
+def dashless(guid: str) -> str:
+    return guid.replace("-", "").lower()
+
+
+def create_instance(db: sqlite_utils.Database, body: Any, now: float) -> JSONObject:
+    if not isinstance(body, dict):
+        raise ValidationFailed([Failure("body", c.BODY_NOT_OBJECT, body)])
+    failures: list[Failure] = []
+    site = identity.find_site(db, str(body.get("site", "")))
+    if site is None:
+        failures.append(Failure("site", c.SITE_UNKNOWN, body.get("site")))
+    kind = body.get("type")
+    if kind not in TYPES:
+        failures.append(Failure("type", c.APPCLOUD_TYPE, kind))
+    entity = body.get("entity", "contacts")
+    matched = ENTITY.match(entity) if isinstance(entity, str) else None
+    if matched is None:
+        failures.append(Failure("entity", c.APPCLOUD_ENTITY, entity))
+    url = body.get("notificationUrl")
+    if url is not None and not (isinstance(url, str) and re.match(r"^https?://\S+$", url)):
+        failures.append(Failure("notificationUrl", c.APPCLOUD_URL, url))
+    per = body.get("recordsPerNotification", 0)
+    if not (
+        isinstance(per, int) and not isinstance(per, bool) and 0 <= per <= MAX_PER_NOTIFICATION
+    ):
+        failures.append(Failure("recordsPerNotification", c.APPCLOUD_PER_NOTIFICATION, per))
+    guid = body.get("instanceId") or str(uuid.uuid4())
+    if not (isinstance(guid, str) and DASHED.match(guid)):
+        failures.append(Failure("instanceId", c.APPCLOUD_INSTANCE_ID, guid))
+    if failures or site is None or matched is None:
+        raise ValidationFailed(failures)
+    family = "contacts" if matched.group(2) is None else "customObjects"
+    parent_id = int(matched.group(2) or 0)
+    definition = body.get("recordDefinition", DEFAULT_RECORD_DEFINITION.get(family, {}))
+    _check_record_definition(db, site[0], family, parent_id, definition)
+    if rows.find_instance(db, dashless(guid)) is not None:
+        raise ValidationFailed([Failure("instanceId", c.APPCLOUD_INSTANCE_TAKEN, guid)])
+    instance = rows.Instance(
+        site[0],
+        dashless(guid),
+        guid.lower(),
+        str(kind),
+        family,
+        parent_id,
+        url,
+        per,
+        definition,
+        from_epoch(now),
+    )
+    rows.insert_instance(db, instance)
+    return describe(instance, site[1])
+
+
+def _check_record_definition(
+    db: sqlite_utils.Database, site_id: int, family: str, parent_id: int, definition: Any
+) -> None:
+    if not isinstance(definition, dict) or len(definition) > 249:
+        raise ValidationFailed([Failure("recordDefinition", c.APPCLOUD_DEFINITION, definition)])
+    catalog = statements.StoreCatalog(db, site_id)
+    entity = statements.entity(family, parent_id or None)
+    failures: list[Failure] = []
+    for key, text in definition.items():
+        if not isinstance(text, str):
+            failures.append(Failure(f"recordDefinition.{key}", c.APPCLOUD_DEFINITION, text))
+            continue
+        statements.field(text, entity, catalog, failures, name=f"recordDefinition.{key}")
+    if failures:
+        raise ValidationFailed(failures)
+
+
+def describe(instance: rows.Instance, site: str) -> JSONObject:
+    kind = TYPES[instance.type]
+    entity = "contacts" if instance.family == "contacts" else f"customObjects/{instance.parent_id}"
+    return {
+        "instanceId": instance.guid,
+        "site": site,
+        "type": instance.type,
+        "entity": entity,
+        "notificationUrl": instance.notification_url,
+        "recordsPerNotification": instance.records_per_notification,
+        "recordDefinition": instance.record_definition,
+        "statement": f"{{{{{kind}({instance.id})}}}}",
+        "createdAt": instance.created_at,
+    }
+
+
+def _instance(db: sqlite_utils.Database, guid: str) -> rows.Instance:
+    found = rows.find_instance(db, dashless(guid)) if DASHED.match(guid) else None
+    if found is None:
+        raise NotFound([Failure("instanceId", c.APPCLOUD_INSTANCE_UNKNOWN, guid)])
+    return found
+
+
+def delete_instance(db: sqlite_utils.Database, guid: str) -> None:
+    """The step leaves the canvas: its executions and members go with it, and exports that
+    name it are refused from now on."""
+    instance = _instance(db, guid)
+    rows.delete_instance(db, instance.site_id, instance.id)
+
+
+@dataclass(frozen=True)
+class Notification:
+    """One call to the app: where, the envelope, and where to record the answer."""
+
+    site_id: int
+    execution: int
+    ordinal: int
+    url: str
+    body: JSONObject
+
+
+def create_execution(
+    db: sqlite_utils.Database, guid: str, body: Any, now: float
+) -> tuple[JSONObject, list[Notification]]:
+    """Records enter the step: a new execution with every record ``pending``, and the
+    notifications to send (none without a notification URL)."""
+    instance = _instance(db, guid)
+    if not isinstance(body, dict):
+        raise ValidationFailed([Failure("body", c.BODY_NOT_OBJECT, body)])
+    ids = body.get("recordIds")
+    if not (
+        isinstance(ids, list)
+        and 0 < len(ids) <= MAX_RECORDS
+        and all(isinstance(i, int) and not isinstance(i, bool) and i > 0 for i in ids)
+    ):
+        raise ValidationFailed([Failure("recordIds", c.APPCLOUD_RECORD_IDS, ids)])
+    asset_id = body.get("assetId", 0)
+    if not (isinstance(asset_id, int) and not isinstance(asset_id, bool) and asset_id >= 0):
+        raise ValidationFailed([Failure("assetId", c.APPCLOUD_ASSET_ID, asset_id)])
+    record_ids = list(dict.fromkeys(ids))
+    table = TABLES[instance.family]
+    scope, params = ("family = ? AND parent_id = ?", [instance.family, instance.parent_id])
+    if instance.family == "contacts":
+        scope, params = "1 = 1", []
+    found = rows.existing_records(db, table, instance.site_id, scope, params, record_ids)
+    missing = [i for i in record_ids if i not in found]
+    if missing:
+        raise ValidationFailed([Failure("recordIds", c.APPCLOUD_RECORD_UNKNOWN, missing[:20])])
+    execution = sequences.next_id(db, instance.site_id, "executions")
+    stamp = from_epoch(now)
+    rows.insert_execution(db, instance, execution, asset_id, sorted(record_ids), stamp)
+    site = identity.site_name(db, instance.site_id)
+    notifications = _notifications(db, instance, execution, site, body)
+    for n in notifications:
+        rows.insert_notification(
+            db, n.site_id, n.execution, n.ordinal, n.url, len(n.body.get("items", []))
+        )
+    return get_execution(db, guid, execution), notifications
+
+
+def _notifications(
+    db: sqlite_utils.Database,
+    instance: rows.Instance,
+    execution: int,
+    site: str,
+    body: JSONObject,
+) -> list[Notification]:
+    if not instance.notification_url:
+        return []
+    url = _url(instance, execution, site, body)
+    members = [r for r, _ in rows.members(db, instance.site_id, instance.id, execution)]
+    per = instance.records_per_notification
+    if per == 0:
+        envelope: JSONObject = {
+            "offset": 0,
+            "limit": 0,
+            "totalResults": len(members),
+            "count": 0,
+            "hasMore": False,
+            "items": [],
+        }
+        return [Notification(instance.site_id, execution, 1, url, envelope)]
+    items = _items(db, instance, members)
+    pages = []
+    for ordinal, offset in enumerate(range(0, len(items), per), 1):
+        page = items[offset : offset + per]
+        envelope = {
+            "offset": offset,
+            "limit": per,
+            "totalResults": len(items),
+            "count": len(page),
+            "hasMore": offset + len(page) < len(items),
+            "items": page,
+        }
+        pages.append(Notification(instance.site_id, execution, ordinal, url, envelope))
+    return pages
+
+
+def _items(
+    db: sqlite_utils.Database, instance: rows.Instance, members: list[int]
+) -> list[JSONObject]:
+    """The members shaped by the record definition, as an export of those fields shows them."""
+    if not instance.record_definition:
+        return [{} for _ in members]
+    catalog = statements.StoreCatalog(db, instance.site_id)
+    entity = statements.entity(instance.family, instance.parent_id or None)
+    shape = exports.projection(catalog, entity, instance.record_definition, utc=False)
+    items: list[JSONObject] = []
+    for start in range(0, len(members), 500):
+        chunk = members[start : start + 500]
+        marks = ", ".join("?" * len(chunk))
+        items += [
+            orjson.loads(r[0])
+            for r in db.execute(
+                f"SELECT {shape.sql} FROM {TABLES[instance.family]} r WHERE r.site_id = ? "
+                f"AND r.id IN ({marks}) ORDER BY r.id",
+                [*shape.params, instance.site_id, *chunk],
+            )
+        ]
+    return items
+
+
+def _url(instance: rows.Instance, execution: int, site: str, body: JSONObject) -> str:
+    """The notification URL template filled in (reference §14, AppCloud URL parameters)."""
+    values: dict[str, Any] = {
+        "InstanceId": instance.guid,
+        "ExecutionId": execution,
+        "AssetId": body.get("assetId", 0),
+        "AssetName": body.get("assetName", ""),
+        "AssetType": body.get("assetType", "Campaign"),
+        "SiteName": site,
+        "SiteId": instance.site_id,
+        "EntityType": "Contacts" if instance.family == "contacts" else "CustomObjectRecords",
+        "CustomObjectId": instance.parent_id or "",
+    }
+    url = str(instance.notification_url)
+    for name, value in values.items():
+        url = url.replace(f"{{{name}}}", quote(str(value), safe=""))
+    return url
+
+
+def get_execution(db: sqlite_utils.Database, guid: str, execution: int) -> JSONObject:
+    instance = _instance(db, guid)
+    found = rows.get_execution(db, instance.site_id, instance.id, execution)
+    if found is None:
+        raise NotFound([Failure("executionId", c.APPCLOUD_EXECUTION_UNKNOWN, execution)])
+    kind = TYPES[instance.type]
+    members = rows.members(db, instance.site_id, instance.id, execution)
+    return {
+        "instanceId": instance.guid,
+        "executionId": execution,
+        "assetId": found[0],
+        "createdAt": found[1],
+        "statement": f"{{{{{kind}({instance.id}).Execution[{execution}]}}}}",
+        "members": [{"recordId": r, "status": s} for r, s in members],
+        "notifications": rows.notifications(db, instance.site_id, execution),
+    }
+
+
+def record_answer(
+    db: sqlite_utils.Database, note: Notification, status: int | None, error: str | None, now: float
+) -> None:
+    rows.record_answer(
+        db, note.site_id, note.execution, note.ordinal, status, error, from_epoch(now)
+    )
+
+
+def instance_exists(db: sqlite_utils.Database, site_id: int, node: markup.Node) -> bool:
+    """Whether a statement's service instance is on a canvas of the site."""
+    instance = getattr(node, "instance", None)
+    return isinstance(instance, str) and rows.get_instance(db, site_id, instance) is not None
