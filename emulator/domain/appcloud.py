@@ -19,7 +19,7 @@ import orjson
 import sqlite_utils
 
 from emulator import constraints as c
-from emulator import markup
+from emulator import filters, markup
 from emulator.domain import exports, statements
 from emulator.errors import Failure, NotFound, ValidationFailed
 from emulator.filters.columns import TABLES
@@ -306,7 +306,25 @@ def record_answer(
     )
 
 
-def instance_exists(db: sqlite_utils.Database, site_id: int, node: markup.Node) -> bool:
-    """Whether a statement's service instance is on a canvas of the site."""
-    instance = getattr(node, "instance", None)
-    return isinstance(instance, str) and rows.get_instance(db, site_id, instance) is not None
+def missing_instances(
+    db: sqlite_utils.Database, site_id: int, definition: JSONObject
+) -> list[Failure]:
+    """Since 20D a sync refuses a definition whose filter or sync actions name a service
+    instance no longer on a canvas (reference §13.2); one failure per property."""
+    failures: list[Failure] = []
+    text = definition.get("filter")
+    if isinstance(text, str) and text:
+        named = [
+            leaf.instance.instance
+            for leaf in filters.leaves(filters.parse_filter(text))
+            if isinstance(leaf, filters.Status)
+        ]
+        if any(rows.get_instance(db, site_id, i) is None for i in named):
+            failures.append(Failure("filter", c.SERVICE_INSTANCE_GONE, text))
+    for action in definition.get("syncActions") or []:
+        node = markup.parse_node(str(action.get("destination", "")))
+        if isinstance(node, markup.ServiceInstance) and (
+            rows.get_instance(db, site_id, node.instance) is None
+        ):
+            failures.append(Failure("syncActions", c.SERVICE_INSTANCE_GONE, action["destination"]))
+    return failures

@@ -16,7 +16,7 @@ import sqlite_utils
 
 from emulator import constraints as c
 from emulator import timestamps
-from emulator.domain import properties, statements, validate
+from emulator.domain import appcloud, properties, statements, validate
 from emulator.domain.entities import (
     BY_NAME,
     EXPORTS,
@@ -130,7 +130,11 @@ def replace(
 def revalidate(db: sqlite_utils.Database, principal: Principal, at: Where, item: str) -> None:
     """Since 20D a definition is validated again when a sync is created (reference §5.4):
     a field, list or instance removed since it was saved is a 400 on ``POST /syncs``."""
-    _validated(db, principal, at, orjson.loads(item), "PT6H")
+    definition = orjson.loads(item)
+    _validated(db, principal, at, definition, "PT6H")
+    missing = appcloud.missing_instances(db, principal.site_id, definition)
+    if missing:
+        raise ValidationFailed(missing)
 
 
 def get(db: sqlite_utils.Database, principal: Principal, at: Where, id_: int, now: float) -> str:

@@ -258,23 +258,54 @@ def test_custom_object_export(bulk) -> None:
 
 
 def test_status_filter_returns_the_executions_pending_members(bulk) -> None:
-    guid = "f82d50cd86a94fcab37e4ec9a98b0339"
-    store = bulk.emulator.store
-    site = bulk.client.get("/id", headers=bulk.headers).json()["site"]["id"]
-    store.write_sync(
-        lambda db: db.conn.executemany(
-            "INSERT INTO execution_members VALUES (?, ?, 12345, 'contacts', 0, ?, ?)",
-            [(site, guid, 3, "pending"), (site, guid, 5, "complete"), (site, guid, 7, "pending")],
+    guid = "f82d50cd-86a9-4fca-b37e-4ec9a98b0339"
+    bulk.client.get("/id", headers=bulk.headers)
+    instances = "/_emulator/appcloud/instances"
+    created = bulk.client.post(
+        instances, json={"site": "Acme", "type": "action", "instanceId": guid}
+    )
+    assert created.status_code == 201, created.text
+    execution = bulk.client.post(f"{instances}/{guid}/executions", json={"recordIds": [3, 5, 7]})
+    number = execution.json()["executionId"]
+    bulk.emulator.store.write_sync(
+        lambda db: db.execute(
+            "UPDATE execution_members SET status = 'complete' "
+            "WHERE record_id = 5 AND execution = ?",
+            [number],
         )
     )
     sync = export(
         bulk,
         {
             "fields": {"id": "{{Contact.Id}}"},
-            "filter": f"STATUS('{{{{ActionInstance({guid}).Execution[12345]}}}}') = 'pending'",
+            "filter": f"STATUS('{execution.json()['statement']}') = 'pending'",
         },
     )
     assert [i["id"] for i in data(bulk, sync)["items"]] == ["3", "7"]
+
+
+def test_an_export_naming_a_deleted_service_instance_is_not_synced(bulk) -> None:
+    guid = "f82d50cd-86a9-4fca-b37e-4ec9a98b0339"
+    bulk.client.get("/id", headers=bulk.headers)
+    instances = "/_emulator/appcloud/instances"
+    bulk.client.post(instances, json={"site": "Acme", "type": "action", "instanceId": guid})
+    uri = bulk.define(
+        "/contacts/exports",
+        {
+            "name": "pending",
+            "fields": {"id": "{{Contact.Id}}"},
+            "filter": f"STATUS('{{{{ActionInstance({guid.replace('-', '')})}}}}') = 'pending'",
+        },
+    )
+    assert bulk.client.delete(f"{instances}/{guid}").status_code == 204
+    response = bulk.client.post(
+        "/api/bulk/2.0/syncs", json={"syncedInstanceUri": uri}, headers=bulk.headers
+    )
+    assert response.status_code == 400
+    assert response.json()["failures"][0]["constraint"] == (
+        "Must reference service instance within a workflow"
+    )
+    assert bulk.get("/syncs")["totalResults"] == 0
 
 
 def test_campaign_fields_of_activities_and_lead_scores_of_contacts(bulk) -> None:
