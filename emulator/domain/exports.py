@@ -16,7 +16,7 @@ import sqlite_utils
 
 from emulator import constraints as c
 from emulator import filters, markup
-from emulator.domain import statements
+from emulator.domain import statements, sync_actions
 from emulator.durations import parse_duration
 from emulator.engine import logs
 from emulator.errors import Conflict, Failure, Forbidden, NotFound, ValidationFailed
@@ -99,6 +99,18 @@ def snapshot(
         [site_id, sync_id, *params, site_id, *scope_params, *filter_params, limit],
     )
     count = cursor.rowcount
+    actions = list(definition.get("syncActions") or [])
+    acted: list[logs.Entry] = []
+    if actions:
+        sync_actions.prepare(db)
+        sync_actions.target(
+            db,
+            f"SELECT r.id FROM {TABLES[family]} r WHERE r.site_id = ? AND {where} "
+            f"AND ({filter_sql}) ORDER BY r.id LIMIT ?",
+            [site_id, *scope_params, *filter_params, limit],
+        )
+        acted = sync_actions.apply(db, site_id, family, parent_id, actions)
+        sync_actions.drop(db)
     retention = parse_duration(definition.get("dataRetentionDuration", "PT6H")) or 6 * 3600.0
     sync_rows.set_export(db, site_id, sync_id, count, list(definition["fields"]), now + retention)
     size = db.execute(
@@ -109,6 +121,7 @@ def snapshot(
         logs.entry("ELQ-00102", count),
         logs.entry("ELQ-00131"),
         logs.entry("ELQ-00106", kb=int(size) // 1024 + 1),
+        *acted,
         logs.processed("success"),
     ]
 

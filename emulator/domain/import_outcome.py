@@ -32,6 +32,7 @@ class Outcome:
     ignored_keys: list[str] = field(default_factory=list)
     missing_keys: list[tuple[str, int]] = field(default_factory=list)
     rejects: list[tuple[int, JSONObject]] = field(default_factory=list)
+    actions: list[logs.Entry] = field(default_factory=list)  # the sync actions' lines
 
     @property
     def rejected(self) -> int:
@@ -53,6 +54,7 @@ def log_entries(outcome: Outcome, family: str) -> Iterator[logs.Entry]:
         yield logs.entry("ELQ-00121", field=key, file=file_id)
     if outcome.staged == 0:
         yield logs.entry("ELQ-00124")
+    yield from outcome.actions
     yield logs.processed(outcome.status)
     yield logs.entry("ELQ-00001", outcome.staged)
     for code, count in (

@@ -19,7 +19,7 @@ import sqlite_utils
 
 from emulator import markup, timestamps
 from emulator import values as value_checks
-from emulator.domain import statements
+from emulator.domain import statements, sync_actions
 from emulator.domain.import_outcome import Outcome
 from emulator.engine import logs
 from emulator.store import catalog as catalog_rows
@@ -101,6 +101,8 @@ def apply(
     outcome = run.outcome
     index = pending = 0
     import_rows.create(db, run.plan)
+    if run.actions:
+        sync_actions.prepare(db)
     for file_id, rows, keys in staging.files_of_sync(db, site_id, sync_id):
         present = set(orjson.loads(keys))
         outcome.missing_keys += [(k, file_id) for k in fields if k not in present]
@@ -118,6 +120,9 @@ def apply(
         outcome.staged += rows
     run.apply()
     import_rows.drop(db)
+    if run.actions:
+        outcome.actions = sync_actions.apply(db, site_id, family, parent_id, run.actions)
+        sync_actions.drop(db)
     outcome.rejects.sort(key=lambda reject: reject[0])
     return outcome
 
@@ -146,6 +151,7 @@ class _Run:
             for key, rule in ((k, by_field.get(k, default)) for k in fields)
         }
         self.import_rule = definition.get("importRule", "createAndUpdate")
+        self.actions: list[JSONObject] = list(definition.get("syncActions") or [])
         self.stamp = timestamps.from_epoch(now)
         self.next_id = records.next_record_id(db, family, parent_id, site_id)
         self.outcome = Outcome()
@@ -192,6 +198,8 @@ class _Run:
             next_id=self.next_id,
             stamp=self.stamp,
         )
+        if self.actions:
+            import_rows.touched(self.db, self.plan, self.next_id, applied.created)
         import_rows.clear(self.db)
         self.next_id += applied.created
         outcome = self.outcome

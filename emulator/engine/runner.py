@@ -9,8 +9,8 @@ import orjson
 import sqlite_utils
 
 from emulator import filters, markup, timestamps
-from emulator.domain import exports, import_outcome, imports
-from emulator.domain.entities import EXPORTS, IMPORTS
+from emulator.domain import exports, import_outcome, imports, sync_actions
+from emulator.domain.entities import EXPORTS, IMPORTS, SYNC_ACTIONS
 from emulator.engine import logs
 from emulator.engine.lifecycle import SyncStatus
 from emulator.store import definitions as definition_rows
@@ -71,6 +71,11 @@ def _outcome(
             outcome = imports.apply(db, row.site_id, row.id, row.family, row.parent_id, item, now)
             entries = list(import_outcome.log_entries(outcome, row.family))
             return outcome.status, entries, outcome.rejects
+        if row.kind == SYNC_ACTIONS or (row.kind, row.family) == (IMPORTS, "emailAddresses"):
+            status, entries = sync_actions.run(
+                db, row.site_id, row.id, row.family, row.parent_id, item
+            )
+            return status, entries, []
         if row.kind == EXPORTS and row.family in exports.FAMILIES:
             entries = exports.snapshot(
                 db, row.site_id, row.id, row.family, row.parent_id, item, now
@@ -100,5 +105,5 @@ def fail(db: sqlite_utils.Database, row: rows.SyncRow, now: float) -> rows.SyncR
 def runnable(kind: str, family: str) -> bool:
     """Which syncs this emulator can run today; others are refused by ``POST /syncs``."""
     if kind == IMPORTS:
-        return family in imports.RECORD_FAMILIES
-    return kind == EXPORTS and family in exports.FAMILIES
+        return family in (*imports.RECORD_FAMILIES, "emailAddresses")
+    return kind == SYNC_ACTIONS or (kind == EXPORTS and family in exports.FAMILIES)

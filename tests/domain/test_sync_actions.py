@@ -1,0 +1,271 @@
+"""Sync actions applied by syncs (reference §8, §14): AppCloud member statuses, list
+membership, e-mail group and global subscription, seen by later exports and catalogs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.routes.bulk import BULK, Bulk
+
+INSTANCES = "/_emulator/appcloud/instances"
+GUID = "f82d50cd-86a9-4fca-b37e-4ec9a98b0339"
+DASHLESS = GUID.replace("-", "")
+DECISION = "0a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d"
+
+
+@pytest.fixture
+def bulk(client_factory: Any, settings_factory: Any) -> Bulk:
+    bulk = Bulk(client_factory(settings_factory(sync_progression="immediate")))
+    bulk.get("/contacts/fields", limit=1)  # the site exists once someone signed in
+    return bulk
+
+
+def step(bulk: Bulk, guid: str, kind: str, record_ids: list[int]) -> dict[str, Any]:
+    created = bulk.client.post(INSTANCES, json={"site": "Acme", "type": kind, "instanceId": guid})
+    assert created.status_code == 201, created.text
+    entered = bulk.client.post(f"{INSTANCES}/{guid}/executions", json={"recordIds": record_ids})
+    assert entered.status_code == 201, entered.text
+    return dict(entered.json())
+
+
+def members(bulk: Bulk, guid: str, execution: int) -> dict[int, str]:
+    found = bulk.client.get(f"{INSTANCES}/{guid}/executions/{execution}").json()
+    return {m["recordId"]: m["status"] for m in found["members"]}
+
+
+def exported(bulk: Bulk, filter_: str, path: str = "/contacts/exports") -> list[int]:
+    uri = bulk.define(
+        path, {"name": "check", "fields": {"Id": "{{Contact.Id}}"}, "filter": filter_}
+    )
+    sync = bulk.wait(bulk.sync(uri)["uri"])
+    assert sync["status"] == "success", bulk.get(sync["uri"] + "/logs")
+    return [int(r["Id"]) for r in bulk.get(sync["uri"] + "/data").get("items", [])]
+
+
+def log_lines(bulk: Bulk, sync_uri: str) -> list[tuple[str, int, str]]:
+    return [
+        (i["statusCode"], i["count"], i["message"]) for i in bulk.get(sync_uri + "/logs")["items"]
+    ]
+
+
+def test_the_tutorial_flow_marks_members_complete_and_they_leave_the_step(bulk: Bulk) -> None:
+    execution = step(bulk, GUID, "action", [3, 5, 7])
+    statement = execution["statement"]
+    pending = f"STATUS('{statement}') = 'pending'"
+    assert exported(bulk, pending) == [3, 5, 7]
+    uri = bulk.define(
+        "/contacts/imports",
+        {
+            "name": "AwesomeApp results",
+            "fields": {"ContactID": "{{Contact.Id}}"},
+            "identifierFieldName": "ContactID",
+            "syncActions": [
+                {"action": "setStatus", "destination": statement, "status": "complete"}
+            ],
+        },
+    )
+    sync = bulk.run(uri, [{"ContactID": "3"}, {"ContactID": "7"}])
+    assert sync["status"] == "success"
+    assert (
+        "ELQ-00128",
+        2,
+        f"Updated members status to complete in service instance {statement}.",
+    ) in log_lines(bulk, sync["uri"])
+    assert members(bulk, GUID, execution["executionId"]) == {
+        3: "complete",
+        5: "pending",
+        7: "complete",
+    }
+    assert exported(bulk, pending) == [5]
+    assert exported(bulk, f"STATUS('{{{{ActionInstance({DASHLESS})}}}}') = 'pending'") == [5]
+
+
+def test_a_decision_splits_members_yes_and_no_and_shows_errored(bulk: Bulk) -> None:
+    execution = step(bulk, DECISION, "decision", [1, 2, 3, 4])
+    statement = execution["statement"]
+
+    def decide(status: str, ids: list[int]) -> None:
+        uri = bulk.define(
+            "/contacts/syncActions",
+            {
+                "name": f"decide {status}",
+                "fields": {"ContactID": "{{Contact.Id}}"},
+                "identifierFieldName": "ContactID",
+                "syncActions": [
+                    {"action": "setStatus", "destination": statement, "status": status}
+                ],
+            },
+        )
+        assert bulk.run(uri, [{"ContactID": str(i)} for i in ids])["status"] == "success"
+
+    decide("yes", [1, 3])
+    decide("no", [2])
+    decide("errored", [4])
+    assert members(bulk, DECISION, execution["executionId"]) == {
+        1: "yes",
+        2: "no",
+        3: "yes",
+        4: "errored",
+    }
+    assert exported(bulk, f"STATUS('{statement}') = 'yes'") == [1, 3]
+
+
+def test_update_all_without_data_moves_the_whole_execution(bulk: Bulk) -> None:
+    execution = step(bulk, GUID, "action", [3, 5, 7])
+    uri = bulk.define(
+        "/contacts/syncActions",
+        {
+            "name": "all done",
+            "fields": {"ContactID": "{{Contact.Id}}"},
+            "identifierFieldName": "ContactID",
+            "syncActions": [
+                {
+                    "action": "setStatus",
+                    "destination": execution["statement"],
+                    "status": "complete",
+                    "updateAll": True,
+                }
+            ],
+        },
+    )
+    sync = bulk.wait(bulk.sync(uri)["uri"])
+    assert sync["status"] == "success"
+    assert set(members(bulk, GUID, execution["executionId"]).values()) == {"complete"}
+    codes = [code for code, _, _ in log_lines(bulk, sync["uri"])]
+    assert codes == ["ELQ-00140", "ELQ-00128", "ELQ-00101"]
+
+
+def test_list_add_and_remove_change_exports_and_the_catalog_count(bulk: Bulk) -> None:
+    before = bulk.get("/contacts/lists/12")["count"]
+    in_list = "EXISTS('{{ContactList[12]}}')"
+    assert 2 not in exported(bulk, in_list)
+
+    def act(action: str, ids: list[int]) -> dict[str, Any]:
+        uri = bulk.define(
+            "/contacts/syncActions",
+            {
+                "name": f"list {action}",
+                "fields": {"ContactID": "{{Contact.Id}}"},
+                "identifierFieldName": "ContactID",
+                "syncActions": [{"action": action, "destination": "{{ContactList[12]}}"}],
+            },
+        )
+        return bulk.run(uri, [{"ContactID": str(i)} for i in ids])
+
+    added = act("add", [2, 8, 1])  # 1 is already a member
+    assert ("ELQ-00119", 2, "Added members to Contact List 12.") in log_lines(bulk, added["uri"])
+    assert bulk.get("/contacts/lists/12")["count"] == before + 2
+    assert {2, 8} <= set(exported(bulk, in_list))
+    removed = act("remove", [2])
+    assert ("ELQ-00118", 1, "Removed members from Contact List 12.") in log_lines(
+        bulk, removed["uri"]
+    )
+    assert bulk.get("/contacts/lists/12")["count"] == before + 1
+    assert 2 not in exported(bulk, in_list)
+
+
+def test_an_export_with_a_sync_action_adds_what_it_exported(bulk: Bulk) -> None:
+    before = bulk.get("/contacts/lists/12")["count"]
+    uri = bulk.define(
+        "/contacts/exports",
+        {
+            "name": "to list",
+            "fields": {"Id": "{{Contact.Id}}"},
+            "filter": "'{{Contact.Id}}' <= '10'",
+            "syncActions": [{"action": "add", "destination": "{{ContactList[12]}}"}],
+        },
+    )
+    sync = bulk.wait(bulk.sync(uri)["uri"])
+    assert sync["status"] == "success"
+    exported_ids = [int(r["Id"]) for r in bulk.get(sync["uri"] + "/data")["items"]]
+    assert exported_ids == list(range(1, 11))
+    assert bulk.get("/contacts/lists/12")["count"] == before + 2  # 2 and 8 were not members
+
+
+def test_email_group_subscribe_and_unsubscribe_by_email_address(bulk: Bulk) -> None:
+    email = bulk.get("/contacts/exports")  # nothing staged: just sign in
+    del email
+    uri = bulk.define(
+        "/contacts/exports",
+        {"name": "who", "fields": {"Email": "{{Contact.Field(C_EmailAddress)}}"}, "maxRecords": 4},
+    )
+    rows = bulk.get(bulk.wait(bulk.sync(uri)["uri"])["uri"] + "/data")["items"]
+    address = rows[3]["Email"]  # contact 4 is not in group 1
+
+    def group(status: str) -> dict[str, Any]:
+        definition = bulk.define(
+            "/contacts/syncActions",
+            {
+                "name": f"group {status}",
+                "fields": {"Email": "{{Contact.Field(C_EmailAddress)}}"},
+                "identifierFieldName": "Email",
+                "syncActions": [
+                    {"action": "setStatus", "destination": "{{EmailGroup[1]}}", "status": status}
+                ],
+            },
+        )
+        return bulk.run(definition, [{"Email": address.upper()}])
+
+    subscribed = group("subscribed")
+    assert ("ELQ-00115", 1, "Subscribed members to Email Group 1.") in log_lines(
+        bulk, subscribed["uri"]
+    )
+    unsubscribed = group("unsubscribed")
+    assert ("ELQ-00116", 1, "Unsubscribed members from Email Group 1.") in log_lines(
+        bulk, unsubscribed["uri"]
+    )
+
+
+def test_an_email_address_import_unsubscribes_globally(bulk: Bulk) -> None:
+    uri = bulk.define(
+        "/contacts/exports",
+        {
+            "name": "who",
+            "fields": {
+                "Email": "{{Contact.Field(C_EmailAddress)}}",
+                "Subscribed": "{{Contact.Email.IsSubscribed}}",
+            },
+            "filter": "'{{Contact.Id}}' = '1'",
+        },
+    )
+    before = bulk.get(bulk.wait(bulk.sync(uri)["uri"])["uri"] + "/data")["items"][0]
+    assert before["Subscribed"] == "true"
+    imports = bulk.define(
+        "/emailAddresses/imports",
+        {
+            "name": "unsubscribes",
+            "fields": {"EmailAddress": "{{EmailAddress.Field(EmailAddress)}}"},
+            "syncActions": [
+                {
+                    "action": "setStatus",
+                    "destination": "{{GlobalSubscribe}}",
+                    "status": "unsubscribed",
+                }
+            ],
+        },
+    )
+    sync = bulk.run(
+        imports, [{"EmailAddress": before["Email"]}, {"EmailAddress": "no@one.example"}]
+    )
+    assert sync["status"] == "warning"  # one address names no contact
+    after = bulk.get(bulk.wait(bulk.sync(uri)["uri"])["uri"] + "/data")["items"][0]
+    assert after["Subscribed"] == "false"
+
+
+def test_a_sync_action_sync_that_names_no_record_ends_warning(bulk: Bulk) -> None:
+    uri = bulk.define(
+        "/contacts/syncActions",
+        {
+            "name": "nobody",
+            "fields": {"ContactID": "{{Contact.Id}}"},
+            "identifierFieldName": "ContactID",
+            "syncActions": [{"action": "add", "destination": "{{ContactList[12]}}"}],
+        },
+    )
+    sync = bulk.run(uri, [{"ContactID": "99999999"}])
+    assert sync["status"] == "warning"
+    assert ("ELQ-00034", 1, "Total unmatched records.") in log_lines(bulk, sync["uri"])
+    response = bulk.client.get(BULK + "/contacts/lists/12", headers=bulk.headers)
+    assert response.status_code == 200
