@@ -45,16 +45,22 @@ def serve_in_thread(
     port = free_port()
     settings = settings or Settings(db=":memory:", port=port, log_level="warning")
     app: ASGIApp = create_app(settings)
-    config = uvicorn.Config(
-        wrap(app) if wrap else app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"
-    )
+    with serve_app(wrap(app) if wrap else app, port) as url:
+        yield url
+
+
+@contextmanager
+def serve_app(app: ASGIApp, port: int | None = None) -> Iterator[str]:
+    """Any ASGI app under uvicorn on a loopback port, in a thread, for the block."""
+    port = port or free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 15
     while not server.started:
         if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the emulator did not start")
+            raise RuntimeError("the server did not start")
         time.sleep(0.01)
     try:
         yield f"http://127.0.0.1:{port}"

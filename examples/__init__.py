@@ -1,0 +1,1 @@
+"""Examples of apps and clients run against the emulator."""
