@@ -107,6 +107,8 @@ APPCLOUD_DEFINITION = "Must be an object of at most 249 field statements."  # co
 APPCLOUD_RECORD_IDS = "Must be a list of 1 to 100000 record ids."  # control plane
 APPCLOUD_RECORD_UNKNOWN = "No such records of the instance's entity."  # control plane
 APPCLOUD_ASSET_ID = "Must be a non-negative integer."  # control plane
+APPCLOUD_EXECUTION_ID = "Must be a positive integer."  # control plane
+APPCLOUD_EXECUTION_TAKEN = "The site has an execution with this id."  # control plane
 APPCLOUD_EXECUTION_UNKNOWN = "No execution of this instance with this id."  # control plane
 SYNC_NOT_SUPPORTED = "This emulator does not run syncs of {family} {kind} yet."
 

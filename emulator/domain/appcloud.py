@@ -178,6 +178,13 @@ def create_execution(
     asset_id = body.get("assetId", 0)
     if not (isinstance(asset_id, int) and not isinstance(asset_id, bool) and asset_id >= 0):
         raise ValidationFailed([Failure("assetId", c.APPCLOUD_ASSET_ID, asset_id)])
+    wanted = body.get("executionId")
+    if wanted is not None and not (
+        isinstance(wanted, int) and not isinstance(wanted, bool) and wanted > 0
+    ):
+        raise ValidationFailed([Failure("executionId", c.APPCLOUD_EXECUTION_ID, wanted)])
+    if wanted is not None and rows.execution_taken(db, instance.site_id, wanted):
+        raise ValidationFailed([Failure("executionId", c.APPCLOUD_EXECUTION_TAKEN, wanted)])
     record_ids = list(dict.fromkeys(ids))
     table = TABLES[instance.family]
     scope, params = ("family = ? AND parent_id = ?", [instance.family, instance.parent_id])
@@ -187,7 +194,9 @@ def create_execution(
     missing = [i for i in record_ids if i not in found]
     if missing:
         raise ValidationFailed([Failure("recordIds", c.APPCLOUD_RECORD_UNKNOWN, missing[:20])])
-    execution = sequences.next_id(db, instance.site_id, "executions")
+    execution = wanted or sequences.next_id(db, instance.site_id, "executions")
+    while wanted is None and rows.execution_taken(db, instance.site_id, execution):
+        execution = sequences.next_id(db, instance.site_id, "executions")
     stamp = from_epoch(now)
     rows.insert_execution(db, instance, execution, asset_id, sorted(record_ids), stamp)
     site = identity.site_name(db, instance.site_id)

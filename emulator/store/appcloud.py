@@ -110,6 +110,13 @@ def insert_execution(
     )
 
 
+def execution_taken(db: sqlite_utils.Database, site_id: int, execution: int) -> bool:
+    found = db.execute(
+        "SELECT 1 FROM executions WHERE site_id = ? AND id = ?", [site_id, execution]
+    ).fetchone()
+    return found is not None
+
+
 def get_execution(
     db: sqlite_utils.Database, site_id: int, instance: str, execution: int
 ) -> tuple[int, str] | None:

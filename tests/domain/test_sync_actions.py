@@ -269,3 +269,60 @@ def test_a_sync_action_sync_that_names_no_record_ends_warning(bulk: Bulk) -> Non
     assert ("ELQ-00034", 1, "Total unmatched records.") in log_lines(bulk, sync["uri"])
     response = bulk.client.get(BULK + "/contacts/lists/12", headers=bulk.headers)
     assert response.status_code == 200
+
+
+def test_the_tutorials_requests_verbatim(bulk: Bulk) -> None:
+    """Oracle's "Retrieving app records using the bulk API" (records per notification 0),
+    request for request, with the tutorial's instance and execution."""
+    created = bulk.client.post(
+        INSTANCES,
+        json={"site": "Acme", "type": "action", "instanceId": GUID, "recordsPerNotification": 0},
+    )
+    assert created.status_code == 201
+    entered = bulk.client.post(
+        f"{INSTANCES}/{GUID}/executions", json={"recordIds": [1, 2], "executionId": 12345}
+    )
+    assert entered.status_code == 201, entered.text
+    export = bulk.client.post(
+        BULK + "/contacts/exports",
+        headers=bulk.headers,
+        json={
+            "name": "AwesomeApp pending f82d50cd86a94fcab37e4ec9a98b0339 12345",
+            "fields": {
+                "ContactID": "{{Contact.Id}}",
+                "EmailAddress": "{{Contact.Field(C_EmailAddress)}}",
+            },
+            "filter": "STATUS('{{ActionInstance(f82d50cd86a94fcab37e4ec9a98b0339).Execution[12345]}}') = 'pending'",  # noqa: E501 (verbatim)
+        },
+    )
+    assert export.status_code == 201, export.text
+    sync = bulk.wait(bulk.sync(export.json()["uri"])["uri"])
+    data = bulk.get(sync["uri"] + "/data")
+    assert [item["ContactID"] for item in data["items"]] == ["1", "2"]
+    results = bulk.client.post(
+        BULK + "/contacts/imports",
+        headers=bulk.headers,
+        json={
+            "name": "AwesomeApp results",
+            "fields": {"ContactID": "{{Contact.Id}}"},
+            "identifierFieldName": "ContactID",
+            "syncActions": [
+                {
+                    "action": "setStatus",
+                    "destination": "{{ActionInstance(f82d50cd86a94fcab37e4ec9a98b0339).Execution[12345]}}",  # noqa: E501 (verbatim)
+                    "status": "complete",
+                }
+            ],
+        },
+    )
+    assert results.status_code == 201, results.text
+    uri = results.json()["uri"]
+    bulk.stage(uri, [{"ContactID": "1"}, {"ContactID": "2"}])
+    assert bulk.wait(bulk.sync(uri)["uri"])["status"] == "success"
+    assert members(bulk, GUID, 12345) == {1: "complete", 2: "complete"}
+    again = bulk.wait(bulk.sync(export.json()["uri"])["uri"])
+    assert "items" not in bulk.get(again["uri"] + "/data")
+    taken = bulk.client.post(
+        f"{INSTANCES}/{GUID}/executions", json={"recordIds": [3], "executionId": 12345}
+    )
+    assert taken.status_code == 400
