@@ -185,8 +185,6 @@ def test_an_export_with_a_sync_action_adds_what_it_exported(bulk: Bulk) -> None:
 
 
 def test_email_group_subscribe_and_unsubscribe_by_email_address(bulk: Bulk) -> None:
-    email = bulk.get("/contacts/exports")  # nothing staged: just sign in
-    del email
     uri = bulk.define(
         "/contacts/exports",
         {"name": "who", "fields": {"Email": "{{Contact.Field(C_EmailAddress)}}"}, "maxRecords": 4},
@@ -212,6 +210,8 @@ def test_email_group_subscribe_and_unsubscribe_by_email_address(bulk: Bulk) -> N
     assert ("ELQ-00115", 1, "Subscribed members to Email Group 1.") in log_lines(
         bulk, subscribed["uri"]
     )
+    again = group("subscribed")  # the group remembers: nobody new to subscribe
+    assert ("ELQ-00115", 0, "Subscribed members to Email Group 1.") in log_lines(bulk, again["uri"])
     unsubscribed = group("unsubscribed")
     assert ("ELQ-00116", 1, "Unsubscribed members from Email Group 1.") in log_lines(
         bulk, unsubscribed["uri"]
@@ -326,3 +326,44 @@ def test_the_tutorials_requests_verbatim(bulk: Bulk) -> None:
         f"{INSTANCES}/{GUID}/executions", json={"recordIds": [3], "executionId": 12345}
     )
     assert taken.status_code == 400
+
+
+def test_a_program_step_on_custom_object_records(bulk: Bulk) -> None:
+    created = bulk.client.post(
+        INSTANCES,
+        json={
+            "site": "Acme",
+            "type": "action",
+            "instanceId": GUID,
+            "entity": "customObjects/9",
+            "recordDefinition": {"RecordId": "{{CustomObject[9].Id}}"},
+        },
+    )
+    assert created.status_code == 201, created.text
+    entered = bulk.client.post(f"{INSTANCES}/{GUID}/executions", json={"recordIds": [1, 2, 3]})
+    assert entered.status_code == 201, entered.text
+    statement = entered.json()["statement"]
+    fields = {"RecordId": "{{CustomObject[9].Id}}"}
+    export = bulk.define(
+        "/customObjects/9/exports",
+        {"name": "pending", "fields": fields, "filter": f"STATUS('{statement}') = 'pending'"},
+    )
+    first = bulk.wait(bulk.sync(export)["uri"])
+    assert [r["RecordId"] for r in bulk.get(first["uri"] + "/data")["items"]] == ["1", "2", "3"]
+    report = bulk.define(
+        "/customObjects/9/syncActions",
+        {
+            "name": "report",
+            "fields": fields,
+            "identifierFieldName": "RecordId",
+            "syncActions": [{"action": "setStatus", "destination": statement, "status": "errored"}],
+        },
+    )
+    assert bulk.run(report, [{"RecordId": "2"}])["status"] == "success"
+    assert members(bulk, GUID, entered.json()["executionId"]) == {
+        1: "pending",
+        2: "errored",
+        3: "pending",
+    }
+    second = bulk.wait(bulk.sync(export)["uri"])
+    assert [r["RecordId"] for r in bulk.get(second["uri"] + "/data")["items"]] == ["1", "3"]
