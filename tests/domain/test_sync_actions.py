@@ -367,3 +367,38 @@ def test_a_program_step_on_custom_object_records(bulk: Bulk) -> None:
     }
     second = bulk.wait(bulk.sync(export)["uri"])
     assert [r["RecordId"] for r in bulk.get(second["uri"] + "/data")["items"]] == ["1", "3"]
+
+
+def test_an_account_import_adds_to_and_removes_from_an_account_list(bulk: Bulk) -> None:
+    before = bulk.get("/accounts/lists/301")["count"]
+
+    def act(action: str) -> dict[str, Any]:
+        uri = bulk.define(
+            "/accounts/imports",
+            {
+                "name": f"accounts {action}",
+                "fields": {"Ext": "{{Account.Field(CompanyIDExt)}}"},
+                "identifierFieldName": "Ext",
+                "syncActions": [{"action": action, "destination": "{{AccountList[301]}}"}],
+            },
+        )
+        return bulk.run(uri, [{"Ext": "AXMPL000000000001"}, {"Ext": "AXMPL000000000003"}])
+
+    added = act("add")
+    assert ("ELQ-00114", 2, "Added members to Account List 301.") in log_lines(bulk, added["uri"])
+    assert bulk.get("/accounts/lists/301")["count"] == before + 2
+    uri = bulk.define(
+        "/accounts/exports",
+        {
+            "name": "in list",
+            "fields": {"Id": "{{Account.Id}}"},
+            "filter": "EXISTS('{{AccountList[301]}}')",
+        },
+    )
+    sync = bulk.wait(bulk.sync(uri)["uri"])
+    assert {1, 3} <= {int(r["Id"]) for r in bulk.get(sync["uri"] + "/data")["items"]}
+    removed = act("remove")
+    assert ("ELQ-00117", 2, "Removed members from Account List 301.") in log_lines(
+        bulk, removed["uri"]
+    )
+    assert bulk.get("/accounts/lists/301")["count"] == before
