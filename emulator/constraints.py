@@ -96,6 +96,7 @@ DATA_EXPIRED = "The synced data has expired or was deleted."  # reference §11 [
 SYNC_RUNNING = "A sync of this definition is already pending or active."  # reference §5.4
 SITE_UNKNOWN = "No site of this name has signed in."  # control plane
 SERVICE_INSTANCE_GONE = "Must reference service instance within a workflow"  # [DOC] §13.2
+CONTACT_UNKNOWN = "No contact with this id in the site."  # control plane
 APPCLOUD_TYPE = "Must be one of action, decision, feeder, content."  # control plane
 APPCLOUD_ENTITY = "Must be contacts or customObjects/{id}."  # control plane
 APPCLOUD_URL = "Must be an http or https URL template, or null."  # control plane

@@ -9,7 +9,7 @@ import sqlite_utils
 from emulator import constraints, seed
 from emulator.domain import syncs
 from emulator.errors import Failure, NotFound
-from emulator.store import identity, sites
+from emulator.store import identity, records, sites
 
 
 def reset(db: sqlite_utils.Database, fixtures: Path, now: float) -> None:
@@ -27,3 +27,15 @@ def advance_sync(db: sqlite_utils.Database, site: str, sync_id: int) -> dict[str
         raise NotFound([Failure("site", constraints.SITE_UNKNOWN, site)])
     syncs.advance(db, found[0], sync_id)
     return {"site": found[1], "uri": f"/syncs/{sync_id}"}
+
+
+def contact_state(db: sqlite_utils.Database, site: str, contact_id: int) -> dict[str, object]:
+    """What sync actions changed on a contact that the Bulk API cannot show: e-mail group
+    subscriptions (Oracle's Bulk API has no e-mail group field, filter or count)."""
+    found = identity.find_site(db, site)
+    if found is None:
+        raise NotFound([Failure("site", constraints.SITE_UNKNOWN, site)])
+    state = records.contact_state(db, found[0], contact_id)
+    if state is None:
+        raise NotFound([Failure("id", constraints.CONTACT_UNKNOWN, contact_id)])
+    return {"site": found[1], "id": contact_id, **state}

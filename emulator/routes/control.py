@@ -85,6 +85,14 @@ async def advance_sync(request: Request) -> Response:
     return json_response(summary)
 
 
+async def get_contact_state(request: Request) -> Response:
+    state = state_of(request)
+    found = await state.db.read(
+        control.contact_state, request.path_params["site"], request.path_params["id"]
+    )
+    return json_response(found)
+
+
 def spec_path() -> Path:
     return bundled_path("openapi") / "eloqua-bulk-2.0.yaml"
 
@@ -103,5 +111,11 @@ def routes() -> list[Route]:
             advance_sync,
             methods=["POST"],
             name="advance_sync",
+        ),
+        Route(
+            "/_emulator/sites/{site}/contacts/{id:int}",
+            get_contact_state,
+            methods=["GET"],
+            name="get_contact_state",
         ),
     ]

@@ -115,3 +115,23 @@ def next_record_id(db: sqlite_utils.Database, family: str, parent_id: int, site_
         [site_id, *scope_params],
     ).fetchone()
     return int(row[0])
+
+
+def contact_state(
+    db: sqlite_utils.Database, site_id: int, contact_id: int
+) -> dict[str, Any] | None:
+    """A contact's subscription flags and memberships, for the control plane."""
+    row = db.execute(
+        "SELECT is_subscribed, is_bounced FROM contacts WHERE site_id = ? AND id = ?",
+        [site_id, contact_id],
+    ).fetchone()
+    if row is None:
+        return None
+    kept: dict[str, list[int]] = {"contactLists": [], "emailGroups": []}
+    for family, container in db.execute(
+        "SELECT family, container_id FROM memberships WHERE site_id = ? AND member_id = ? "
+        "AND family IN ('contactLists', 'emailGroups') ORDER BY container_id",
+        [site_id, contact_id],
+    ):
+        kept[family].append(int(container))
+    return {"isSubscribed": bool(row[0]), "isBounced": bool(row[1]), **kept}

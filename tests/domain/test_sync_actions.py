@@ -44,6 +44,12 @@ def exported(bulk: Bulk, filter_: str, path: str = "/contacts/exports") -> list[
     return [int(r["Id"]) for r in bulk.get(sync["uri"] + "/data").get("items", [])]
 
 
+def contact(bulk: Bulk, contact_id: int) -> dict[str, Any]:
+    response = bulk.client.get(f"/_emulator/sites/Acme/contacts/{contact_id}")
+    assert response.status_code == 200, response.text
+    return dict(response.json())
+
+
 def log_lines(bulk: Bulk, sync_uri: str) -> list[tuple[str, int, str]]:
     return [
         (i["statusCode"], i["count"], i["message"]) for i in bulk.get(sync_uri + "/logs")["items"]
@@ -206,7 +212,9 @@ def test_email_group_subscribe_and_unsubscribe_by_email_address(bulk: Bulk) -> N
         )
         return bulk.run(definition, [{"Email": address.upper()}])
 
+    assert 1 not in contact(bulk, 4)["emailGroups"]
     subscribed = group("subscribed")
+    assert 1 in contact(bulk, 4)["emailGroups"]
     assert ("ELQ-00115", 1, "Subscribed members to Email Group 1.") in log_lines(
         bulk, subscribed["uri"]
     )
@@ -216,6 +224,7 @@ def test_email_group_subscribe_and_unsubscribe_by_email_address(bulk: Bulk) -> N
     assert ("ELQ-00116", 1, "Unsubscribed members from Email Group 1.") in log_lines(
         bulk, unsubscribed["uri"]
     )
+    assert 1 not in contact(bulk, 4)["emailGroups"]
 
 
 def test_an_email_address_import_unsubscribes_globally(bulk: Bulk) -> None:
@@ -402,3 +411,26 @@ def test_an_account_import_adds_to_and_removes_from_an_account_list(bulk: Bulk) 
         bulk, removed["uri"]
     )
     assert bulk.get("/accounts/lists/301")["count"] == before
+
+
+def test_an_email_address_import_marks_bouncebacks(bulk: Bulk) -> None:
+    assert contact(bulk, 2)["isBounced"] is False
+    uri = bulk.define(
+        "/contacts/exports",
+        {"name": "who", "fields": {"Email": "{{Contact.Field(C_EmailAddress)}}"}, "maxRecords": 2},
+    )
+    address = bulk.get(bulk.wait(bulk.sync(uri)["uri"])["uri"] + "/data")["items"][1]["Email"]
+    imports = bulk.define(
+        "/emailAddresses/imports",
+        {
+            "name": "bounces",
+            "fields": {"EmailAddress": "{{EmailAddress.Field(EmailAddress)}}"},
+            "syncActions": [
+                {"action": "setStatus", "destination": "{{GlobalSubscribe}}", "status": "bounced"}
+            ],
+        },
+    )
+    assert bulk.run(imports, [{"EmailAddress": address}])["status"] == "success"
+    assert contact(bulk, 2)["isBounced"] is True
+    missing = bulk.client.get("/_emulator/sites/Acme/contacts/99999999")
+    assert missing.status_code == 404
