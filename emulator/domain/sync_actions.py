@@ -164,30 +164,37 @@ def stage_targets(
     definition: JSONObject,
 ) -> tuple[int, int]:
     """The records a sync-action definition's staged rows identify by its identifier field:
-    ``(rows staged, rows naming no record)``."""
+    ``(rows staged, rows naming no record)``. The staged values go to an indexed temporary
+    table first, so each lookup is one join whatever the identifier (an id or e-mail
+    address probes the record index; another field scans the records once)."""
     fields = definition["fields"]
     key = definition.get("identifierFieldName") or next(iter(fields))
-    text = fields[key]
     catalog = statements.StoreCatalog(db, site_id)
-    resolved = markup.resolve_field(text, statements.entity(family, parent_id or None), catalog)
-    lookup, params = _lookup(family, parent_id, resolved.node)
-    table = record_table(family)
-    staged = unmatched = 0
-    path = f'$."{key}"'
+    at = statements.entity(family, parent_id or None)
+    resolved = markup.resolve_field(fields[key], at, catalog)
+    db.execute("DROP TABLE IF EXISTS temp.action_keys")
+    db.execute("CREATE TEMP TABLE action_keys (value TEXT, matched INTEGER NOT NULL DEFAULT 0)")
+    staged = 0
     for file_id, rows, _ in staging.files_of_sync(db, site_id, sync_id):
         staged += rows
         db.execute(
-            f"INSERT OR IGNORE INTO {TARGETS} (record_id) SELECT r.id FROM staged_rows s "
-            f"JOIN {table} r ON r.site_id = ? AND {lookup} WHERE s.file_id = ?",
-            [site_id, *params, path, file_id],
+            "INSERT INTO action_keys (value) SELECT json_extract(data, ?) FROM staged_rows "
+            "WHERE file_id = ?",
+            [f'$."{key}"', file_id],
         )
-        matched = db.execute(
-            f"SELECT count(*) FROM staged_rows s WHERE s.file_id = ? AND EXISTS (SELECT 1 FROM "
-            f"{table} r WHERE r.site_id = ? AND {lookup})",
-            [file_id, site_id, *params, path],
-        ).fetchone()[0]
-        unmatched += rows - int(matched)
-    return staged, unmatched
+    db.execute("CREATE INDEX temp.action_keys_value ON action_keys (value)")
+    join, params = _join(family, parent_id, resolved.node)
+    db.execute(
+        f"INSERT OR IGNORE INTO {TARGETS} (record_id) SELECT r.id FROM {join}",
+        [site_id, *params],
+    )
+    db.execute(
+        f"UPDATE action_keys SET matched = 1 WHERE value IN (SELECT k.value FROM {join})",
+        [site_id, *params],
+    )
+    unmatched = db.execute("SELECT count(*) FROM action_keys WHERE matched = 0").fetchone()[0]
+    db.execute("DROP TABLE temp.action_keys")
+    return staged, int(unmatched)
 
 
 def record_table(family: str) -> str:
@@ -195,18 +202,21 @@ def record_table(family: str) -> str:
     return TABLES["contacts" if family == "emailAddresses" else family]
 
 
-def _lookup(family: str, parent_id: int, node: markup.Node) -> tuple[str, list[Any]]:
-    """How a staged value (``json_extract(s.data, ?)``) names a record ``r``."""
-    value = "json_extract(s.data, ?)"
+def _join(family: str, parent_id: int, node: markup.Node) -> tuple[str, list[Any]]:
+    """The staged keys ``k`` joined to the records ``r`` they name (first parameter: the
+    site)."""
+    table = record_table(family)
     scope, params = "", list[Any]()
     if family in ("customObjects", "events"):
-        scope, params = "r.family = ? AND r.parent_id = ? AND ", [family, parent_id]
+        scope, params = " AND r.family = ? AND r.parent_id = ?", [family, parent_id]
     attribute = getattr(node, "attribute", None)
-    if attribute == "Id":
-        return f"{scope}r.id = CAST({value} AS INTEGER)", params
-    if attribute == "ExternalId":
-        return f"{scope}r.external_id = {value}", params
     name = getattr(node, "name", "")
+    if attribute == "Id":
+        probe = f"action_keys k JOIN {table} r ON r.site_id = ? AND r.id = CAST(k.value AS INTEGER)"
+        return probe + scope, params
     if name == "C_EmailAddress" or isinstance(node, ast.EmailAddressField):
-        return f"r.email_key = lower({value})", params
-    return f"{scope}json_extract(r.fields, '$.\"' || ? || '\"') = {value}", [*params, name]
+        return f"action_keys k JOIN {table} r ON r.site_id = ? AND r.email_key = lower(k.value)", []
+    column = "r.external_id" if attribute == "ExternalId" else "json_extract(r.fields, ?)"
+    if attribute != "ExternalId":
+        params = [*params, f'$."{name}"']
+    return f"{table} r JOIN action_keys k ON r.site_id = ?{scope} AND k.value = {column}", params

@@ -434,3 +434,45 @@ def test_an_email_address_import_marks_bouncebacks(bulk: Bulk) -> None:
     assert contact(bulk, 2)["isBounced"] is True
     missing = bulk.client.get("/_emulator/sites/Acme/contacts/99999999")
     assert missing.status_code == 404
+
+
+def test_sync_action_rows_may_name_records_by_external_id(bulk: Bulk) -> None:
+    created = bulk.client.post(
+        INSTANCES,
+        json={"site": "Acme", "type": "action", "instanceId": GUID, "entity": "customObjects/9"},
+    )
+    assert created.status_code == 201, created.text
+    entered = bulk.client.post(f"{INSTANCES}/{GUID}/executions", json={"recordIds": [1, 2]})
+    statement = entered.json()["statement"]
+    uri = bulk.define(
+        "/customObjects/9/syncActions",
+        {
+            "name": "by external id",
+            "fields": {"Ext": "{{CustomObject[9].ExternalId}}"},
+            "identifierFieldName": "Ext",
+            "syncActions": [
+                {"action": "setStatus", "destination": statement, "status": "complete"}
+            ],
+        },
+    )
+    sync = bulk.run(uri, [{"Ext": "CDO9-00002"}, {"Ext": "CDO9-99999"}])
+    assert sync["status"] == "warning"
+    assert ("ELQ-00034", 1, "Total unmatched records.") in log_lines(bulk, sync["uri"])
+    assert members(bulk, GUID, entered.json()["executionId"]) == {1: "pending", 2: "complete"}
+
+
+def test_sync_action_rows_may_name_records_by_a_field(bulk: Bulk) -> None:
+    before = bulk.get("/accounts/lists/303")["count"]
+    uri = bulk.define(
+        "/accounts/syncActions",
+        {
+            "name": "by company name",
+            "fields": {"Company": "{{Account.Field(M_CompanyName)}}"},
+            "identifierFieldName": "Company",
+            "syncActions": [{"action": "add", "destination": "{{AccountList[303]}}"}],
+        },
+    )
+    sync = bulk.run(uri, [{"Company": "Müller & Söhne SA"}, {"Company": "Nobody Ltd"}])
+    assert sync["status"] == "warning"
+    assert ("ELQ-00114", 1, "Added members to Account List 303.") in log_lines(bulk, sync["uri"])
+    assert bulk.get("/accounts/lists/303")["count"] == before + 1
