@@ -110,7 +110,6 @@ def snapshot(
             [site_id, *scope_params, *filter_params, limit],
         )
         acted = sync_actions.apply(db, site_id, family, parent_id, actions)
-        sync_actions.drop(db)
     retention = parse_duration(definition.get("dataRetentionDuration", "PT6H")) or 6 * 3600.0
     sync_rows.set_export(db, site_id, sync_id, count, list(definition["fields"]), now + retention)
     size = db.execute(

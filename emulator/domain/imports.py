@@ -24,6 +24,7 @@ from emulator.domain.import_outcome import Outcome
 from emulator.engine import logs
 from emulator.store import catalog as catalog_rows
 from emulator.store import import_rows, records, staging
+from emulator.store import sync_actions as action_rows
 from emulator.types import JSONObject
 
 RECORD_FAMILIES = ("contacts", "accounts", "customObjects", "events")
@@ -122,7 +123,6 @@ def apply(
     import_rows.drop(db)
     if run.actions:
         outcome.actions = sync_actions.apply(db, site_id, family, parent_id, run.actions)
-        sync_actions.drop(db)
     outcome.rejects.sort(key=lambda reject: reject[0])
     return outcome
 
@@ -199,7 +199,7 @@ class _Run:
             stamp=self.stamp,
         )
         if self.actions:
-            import_rows.touched(self.db, self.plan, self.next_id, applied.created)
+            action_rows.target_import_chunk(self.db, self.plan, self.next_id, applied.created)
         import_rows.clear(self.db)
         self.next_id += applied.created
         outcome = self.outcome

@@ -357,18 +357,6 @@ def apply(
     return applied, missing
 
 
-def touched(db: sqlite_utils.Database, plan: Plan, first_new: int, created: int) -> None:
-    """The chunk's matched and created records join the sync actions' targets
-    (``temp.action_targets``)."""
-    db.execute("INSERT OR IGNORE INTO temp.action_targets SELECT record_id FROM import_matches")
-    table, where, params = scope(plan.family, plan.parent_id)
-    db.execute(
-        f"INSERT OR IGNORE INTO temp.action_targets SELECT id FROM {table} WHERE site_id = ? "
-        f"AND {where} AND id >= ? AND id < ?",
-        [plan.site_id, *params, first_new, first_new + created],
-    )
-
-
 def _count(db: sqlite_utils.Database, condition: str) -> int:
     return int(db.execute(f"SELECT count(*) FROM import_rows WHERE {condition}").fetchone()[0])
 

@@ -476,3 +476,26 @@ def test_sync_action_rows_may_name_records_by_a_field(bulk: Bulk) -> None:
     assert sync["status"] == "warning"
     assert ("ELQ-00114", 1, "Added members to Account List 303.") in log_lines(bulk, sync["uri"])
     assert bulk.get("/accounts/lists/303")["count"] == before + 1
+
+
+def test_an_id_must_be_exactly_a_record_id_and_any_key_may_name_it(bulk: Bulk) -> None:
+    execution = step(bulk, GUID, "action", [1, 2, 3])
+    uri = bulk.define(
+        "/contacts/syncActions",
+        {
+            "name": "strict ids",
+            "fields": {'Contact "Id"': "{{Contact.Id}}"},
+            "identifierFieldName": 'Contact "Id"',
+            "syncActions": [
+                {"action": "setStatus", "destination": execution["statement"], "status": "complete"}
+            ],
+        },
+    )
+    sync = bulk.run(uri, [{'Contact "Id"': "1abc"}, {'Contact "Id"': "2.9"}, {'Contact "Id"': "3"}])
+    assert sync["status"] == "warning"
+    assert ("ELQ-00034", 2, "Total unmatched records.") in log_lines(bulk, sync["uri"])
+    assert members(bulk, GUID, execution["executionId"]) == {
+        1: "pending",
+        2: "pending",
+        3: "complete",
+    }

@@ -1,0 +1,177 @@
+"""The SQL of sync actions: the records a sync touched, gathered in the temporary table
+``action_targets``, and the set-based statements each action runs over them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlite_utils
+
+from emulator.store.import_rows import NAME, Plan
+from emulator.store.records import scope
+
+TARGETS = "temp.action_targets"
+
+
+def prepare(db: sqlite_utils.Database) -> None:
+    db.execute("PRAGMA temp_store = MEMORY")
+    db.execute("DROP TABLE IF EXISTS temp.action_targets")
+    db.execute("CREATE TEMP TABLE action_targets (record_id INTEGER PRIMARY KEY)")
+
+
+def drop(db: sqlite_utils.Database) -> None:
+    db.execute("DROP TABLE IF EXISTS temp.action_targets")
+
+
+def target(db: sqlite_utils.Database, select: str, params: list[Any]) -> None:
+    """Add the record ids ``select`` returns to the targets."""
+    db.execute(f"INSERT OR IGNORE INTO {TARGETS} (record_id) {select}", params)
+
+
+def target_import_chunk(
+    db: sqlite_utils.Database, plan: Plan, first_new: int, created: int
+) -> None:
+    """An import chunk's matched records (``import_matches``) and the ones it created."""
+    target(db, "SELECT record_id FROM import_matches", [])
+    table, where, params = scope(plan.family, plan.parent_id)
+    target(
+        db,
+        f"SELECT id FROM {table} WHERE site_id = ? AND {where} AND id >= ? AND id < ?",
+        [plan.site_id, *params, first_new, first_new + created],
+    )
+
+
+def membership(
+    db: sqlite_utils.Database, site_id: int, family: str, container_id: int, *, add: bool
+) -> int:
+    """Add the targets to a list or group, or remove them; how many changed."""
+    if add:
+        return db.execute(
+            "INSERT OR IGNORE INTO memberships (site_id, family, container_id, member_id) "
+            f"SELECT ?, ?, ?, record_id FROM {TARGETS}",
+            [site_id, family, container_id],
+        ).rowcount
+    return db.execute(
+        "DELETE FROM memberships WHERE site_id = ? AND family = ? AND container_id = ? "
+        f"AND member_id IN (SELECT record_id FROM {TARGETS})",
+        [site_id, family, container_id],
+    ).rowcount
+
+
+def contact_flag(db: sqlite_utils.Database, site_id: int, column: str, value: int) -> int:
+    """Set ``is_subscribed`` or ``is_bounced`` on the target contacts."""
+    if column not in ("is_subscribed", "is_bounced"):
+        raise ValueError(f"not a contact flag: {column}")
+    return db.execute(
+        f"UPDATE contacts SET {column} = ? WHERE site_id = ? "
+        f"AND id IN (SELECT record_id FROM {TARGETS})",
+        [value, site_id],
+    ).rowcount
+
+
+@dataclass(frozen=True)
+class Step:
+    """An AppCloud step as a statement names it: every execution when ``execution`` is
+    None."""
+
+    site_id: int
+    instance: str
+    execution: int | None
+    family: str
+    parent_id: int
+
+
+def member_status(db: sqlite_utils.Database, step: Step, status: str, *, every: bool) -> int:
+    """Set the status of the step's members that are targets, or of all of them."""
+    chosen = "" if every else f" AND record_id IN (SELECT record_id FROM {TARGETS})"
+    return db.execute(
+        "UPDATE execution_members SET status = ? WHERE site_id = ? AND instance = ? "
+        "AND (execution = ? OR ? IS NULL) AND family = ? AND parent_id = ?" + chosen,
+        [
+            status,
+            step.site_id,
+            step.instance,
+            step.execution,
+            step.execution,
+            step.family,
+            step.parent_id,
+        ],
+    ).rowcount
+
+
+@dataclass(frozen=True)
+class Identifier:
+    """How a staged value names a record: ``id``, ``external_id``, ``email`` or
+    ``field:<internal name>``."""
+
+    family: str  # contacts | accounts | customObjects | events
+    parent_id: int
+    match: str
+
+
+def target_staged(
+    db: sqlite_utils.Database,
+    site_id: int,
+    file_ids: list[int],
+    value_sql: str,
+    value_params: list[Any],
+    identifier: Identifier,
+) -> int:
+    """Add the records the staged rows of ``file_ids`` name (their value: ``value_sql``
+    over ``data``) to the targets; how many rows named none. The values go to an indexed
+    temporary table first, so the lookup is one join whatever the identifier: an id or an
+    e-mail address probes the record index, another field scans the records once."""
+    db.execute("DROP TABLE IF EXISTS temp.action_keys")
+    db.execute("CREATE TEMP TABLE action_keys (value TEXT, matched INTEGER NOT NULL DEFAULT 0)")
+    for file_id in file_ids:
+        db.execute(
+            f"INSERT INTO action_keys (value) SELECT {value_sql} FROM staged_rows "
+            "WHERE file_id = ?",
+            [*value_params, file_id],
+        )
+    db.execute("CREATE INDEX temp.action_keys_value ON action_keys (value)")
+    join, params = _join(site_id, identifier)
+    target(db, f"SELECT r.id FROM {join}", params)
+    db.execute(
+        f"UPDATE action_keys SET matched = 1 WHERE value IN (SELECT k.value FROM {join})",
+        params,
+    )
+    unmatched = db.execute("SELECT count(*) FROM action_keys WHERE matched = 0").fetchone()[0]
+    db.execute("DROP TABLE temp.action_keys")
+    return int(unmatched)
+
+
+def _join(site_id: int, identifier: Identifier) -> tuple[str, list[Any]]:
+    """The staged keys ``k`` joined to the records ``r`` they name (the comparisons of
+    ``import_rows``: ids as exact integers, e-mail addresses ignoring case)."""
+    table, where, scope_params = scope(identifier.family, identifier.parent_id)
+    scoped = where.replace("family", "r.family").replace("parent_id", "r.parent_id")
+    params: list[Any] = [site_id, *scope_params]
+    match = identifier.match
+    if match == "id":
+        return (
+            f"action_keys k CROSS JOIN {table} r ON r.site_id = ? AND {scoped} "
+            "AND r.id = CAST(k.value AS INTEGER) AND CAST(r.id AS TEXT) = k.value",
+            params,
+        )
+    if match == "email":
+        return (
+            "action_keys k CROSS JOIN contacts r INDEXED BY contacts_email "
+            "ON r.site_id = ? AND r.email_key = lower(k.value)",
+            [site_id],
+        )
+    if match == "external_id":
+        return (
+            f"{table} r JOIN action_keys k ON r.site_id = ? AND {scoped} "
+            "AND k.value = r.external_id",
+            params,
+        )
+    name = match.removeprefix("field:")
+    if not NAME.match(name):
+        raise ValueError(f"not a field name: {name!r}")
+    return (
+        f"{table} r JOIN action_keys k ON r.site_id = ? AND {scoped} "
+        "AND k.value = CAST(json_extract(r.fields, ?) AS TEXT)",
+        [*params, f'$."{name}"'],
+    )
