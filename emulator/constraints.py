@@ -99,6 +99,7 @@ SERVICE_INSTANCE_GONE = "Must reference service instance within a workflow"  # [
 CONTACT_UNKNOWN = "No contact with this id in the site."  # control plane
 APPCLOUD_TYPE = "Must be one of action, decision, feeder, content."  # control plane
 APPCLOUD_ENTITY = "Must be contacts or customObjects/{id}."  # control plane
+APPCLOUD_ENTITY_UNKNOWN = "No custom object with this id in the site."  # control plane
 APPCLOUD_URL = "Must be an http or https URL template, or null."  # control plane
 APPCLOUD_PER_NOTIFICATION = "Must be an integer from 0 to 5000."  # control plane
 APPCLOUD_INSTANCE_ID = "Must be a GUID with dashes."  # control plane

@@ -74,7 +74,13 @@ def spec_paths(spec: dict[str, object]) -> list[tuple[str, dict[str, object]]]:
 
 def section() -> str:
     spec = spec_drift.load_spec()
-    return f"{START}\n{render(spec_drift.compare(spec=spec), spec)}\n{END}"
+    drift = spec_drift.compare(spec=spec)
+    if not drift.ok:
+        raise SystemExit(
+            f"{spec_drift.report(drift)}\nAccount for these (emulate, or NOT_EMULATED with a "
+            "reason) before the table can be written."
+        )
+    return f"{START}\n{render(drift, spec)}\n{END}"
 
 
 def updated(readme: str) -> str:

@@ -113,3 +113,11 @@ def test_the_snapshot_holds_structure_only() -> None:
 def test_the_readme_coverage_table_is_up_to_date() -> None:
     readme = Path(implementation_coverage.README).read_text(encoding="utf-8")
     assert implementation_coverage.updated(readme) == readme, "run `make coverage-doc`"
+
+
+def test_the_coverage_table_is_not_written_while_something_is_unaccounted(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(spec_drift, "NOT_EMULATED", {})
+    with pytest.raises(SystemExit, match="unaccounted for: 243"):
+        implementation_coverage.section()

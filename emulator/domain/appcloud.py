@@ -22,18 +22,20 @@ from emulator import constraints as c
 from emulator import filters, markup
 from emulator.domain import exports, statements
 from emulator.errors import Failure, NotFound, ValidationFailed
-from emulator.filters.columns import TABLES
 from emulator.store import appcloud as rows
+from emulator.store import catalog as catalog_rows
 from emulator.store import definitions as sequences
 from emulator.store import identity
 from emulator.timestamps import from_epoch
 from emulator.types import JSONObject
 
+# Each type and how Bulk statements name its instances; content services have no Bulk
+# statement (they serve e-mail and landing page content, not records in a step).
 TYPES = {
     "action": "ActionInstance",
     "decision": "DecisionInstance",
     "feeder": "FeederInstance",
-    "content": "ContentInstance",
+    "content": None,
 }
 ENTITY = re.compile(r"^(contacts|customObjects/(\d+))$")
 DASHED = re.compile(
@@ -41,6 +43,7 @@ DASHED = re.compile(
 )
 MAX_PER_NOTIFICATION = 5000
 MAX_RECORDS = 100_000
+MAX_ID = 2**63 - 1
 DEFAULT_RECORD_DEFINITION = {
     "contacts": {
         "ContactID": "{{Contact.Id}}",
@@ -61,7 +64,7 @@ def create_instance(db: sqlite_utils.Database, body: Any, now: float) -> JSONObj
     if site is None:
         failures.append(Failure("site", c.SITE_UNKNOWN, body.get("site")))
     kind = body.get("type")
-    if kind not in TYPES:
+    if not (isinstance(kind, str) and kind in TYPES):
         failures.append(Failure("type", c.APPCLOUD_TYPE, kind))
     entity = body.get("entity", "contacts")
     matched = ENTITY.match(entity) if isinstance(entity, str) else None
@@ -82,6 +85,8 @@ def create_instance(db: sqlite_utils.Database, body: Any, now: float) -> JSONObj
         raise ValidationFailed(failures)
     family = "contacts" if matched.group(2) is None else "customObjects"
     parent_id = int(matched.group(2) or 0)
+    if parent_id and not catalog_rows.container_exists(db, site[0], "customObjects", parent_id):
+        raise ValidationFailed([Failure("entity", c.APPCLOUD_ENTITY_UNKNOWN, entity)])
     definition = body.get("recordDefinition", DEFAULT_RECORD_DEFINITION.get(family, {}))
     _check_record_definition(db, site[0], family, parent_id, definition)
     if rows.find_instance(db, dashless(guid)) is not None:
@@ -122,6 +127,7 @@ def _check_record_definition(
 def describe(instance: rows.Instance, site: str) -> JSONObject:
     kind = TYPES[instance.type]
     entity = "contacts" if instance.family == "contacts" else f"customObjects/{instance.parent_id}"
+    statement = f"{{{{{kind}({instance.id})}}}}" if kind else None
     return {
         "instanceId": instance.guid,
         "site": site,
@@ -130,7 +136,7 @@ def describe(instance: rows.Instance, site: str) -> JSONObject:
         "notificationUrl": instance.notification_url,
         "recordsPerNotification": instance.records_per_notification,
         "recordDefinition": instance.record_definition,
-        "statement": f"{{{{{kind}({instance.id})}}}}",
+        "statement": statement,
         "createdAt": instance.created_at,
     }
 
@@ -154,6 +160,7 @@ class Notification:
     """One call to the app: where, the envelope, and where to record the answer."""
 
     site_id: int
+    instance: str
     execution: int
     ordinal: int
     url: str
@@ -169,43 +176,38 @@ def create_execution(
     if not isinstance(body, dict):
         raise ValidationFailed([Failure("body", c.BODY_NOT_OBJECT, body)])
     ids = body.get("recordIds")
-    if not (
-        isinstance(ids, list)
-        and 0 < len(ids) <= MAX_RECORDS
-        and all(isinstance(i, int) and not isinstance(i, bool) and i > 0 for i in ids)
-    ):
-        raise ValidationFailed([Failure("recordIds", c.APPCLOUD_RECORD_IDS, ids)])
+    if not (isinstance(ids, list) and 0 < len(ids) <= MAX_RECORDS and all(map(_id, ids))):
+        shown = ids[:20] if isinstance(ids, list) else ids
+        raise ValidationFailed([Failure("recordIds", c.APPCLOUD_RECORD_IDS, shown)])
     asset_id = body.get("assetId", 0)
-    if not (isinstance(asset_id, int) and not isinstance(asset_id, bool) and asset_id >= 0):
+    if not (asset_id == 0 or _id(asset_id)):
         raise ValidationFailed([Failure("assetId", c.APPCLOUD_ASSET_ID, asset_id)])
     wanted = body.get("executionId")
-    if wanted is not None and not (
-        isinstance(wanted, int) and not isinstance(wanted, bool) and wanted > 0
-    ):
+    if wanted is not None and not _id(wanted):
         raise ValidationFailed([Failure("executionId", c.APPCLOUD_EXECUTION_ID, wanted)])
     if wanted is not None and rows.execution_taken(db, instance.site_id, wanted):
         raise ValidationFailed([Failure("executionId", c.APPCLOUD_EXECUTION_TAKEN, wanted)])
-    record_ids = list(dict.fromkeys(ids))
-    table = TABLES[instance.family]
-    scope, params = ("family = ? AND parent_id = ?", [instance.family, instance.parent_id])
-    if instance.family == "contacts":
-        scope, params = "1 = 1", []
-    found = rows.existing_records(db, table, instance.site_id, scope, params, record_ids)
+    record_ids = sorted(set(ids))
+    found = rows.existing_records(db, instance, record_ids)
     missing = [i for i in record_ids if i not in found]
     if missing:
         raise ValidationFailed([Failure("recordIds", c.APPCLOUD_RECORD_UNKNOWN, missing[:20])])
     execution = wanted or sequences.next_id(db, instance.site_id, "executions")
     while wanted is None and rows.execution_taken(db, instance.site_id, execution):
         execution = sequences.next_id(db, instance.site_id, "executions")
-    stamp = from_epoch(now)
-    rows.insert_execution(db, instance, execution, asset_id, sorted(record_ids), stamp)
+    rows.insert_execution(db, instance, execution, asset_id, record_ids, from_epoch(now))
     site = identity.site_name(db, instance.site_id)
-    notifications = _notifications(db, instance, execution, site, body)
+    notifications = _notifications(db, instance, execution, site, body, len(record_ids))
     for n in notifications:
         rows.insert_notification(
-            db, n.site_id, n.execution, n.ordinal, n.url, len(n.body.get("items", []))
+            db, n.site_id, n.instance, n.execution, n.ordinal, n.url, len(n.body["items"])
         )
-    return get_execution(db, guid, execution), notifications
+    return _execution(db, instance, execution), notifications
+
+
+def _id(value: Any) -> bool:
+    """A positive integer SQLite can store."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
 
 
 def _notifications(
@@ -214,23 +216,23 @@ def _notifications(
     execution: int,
     site: str,
     body: JSONObject,
+    total: int,
 ) -> list[Notification]:
     if not instance.notification_url:
         return []
     url = _url(instance, execution, site, body)
-    members = [r for r, _ in rows.members(db, instance.site_id, instance.id, execution)]
     per = instance.records_per_notification
     if per == 0:
         envelope: JSONObject = {
             "offset": 0,
             "limit": 0,
-            "totalResults": len(members),
+            "totalResults": total,
             "count": 0,
             "hasMore": False,
             "items": [],
         }
-        return [Notification(instance.site_id, execution, 1, url, envelope)]
-    items = _items(db, instance, members)
+        return [Notification(instance.site_id, instance.id, execution, 1, url, envelope)]
+    items = _items(db, instance, execution)
     pages = []
     for ordinal, offset in enumerate(range(0, len(items), per), 1):
         page = items[offset : offset + per]
@@ -242,32 +244,19 @@ def _notifications(
             "hasMore": offset + len(page) < len(items),
             "items": page,
         }
-        pages.append(Notification(instance.site_id, execution, ordinal, url, envelope))
+        pages.append(Notification(instance.site_id, instance.id, execution, ordinal, url, envelope))
     return pages
 
 
-def _items(
-    db: sqlite_utils.Database, instance: rows.Instance, members: list[int]
-) -> list[JSONObject]:
+def _items(db: sqlite_utils.Database, instance: rows.Instance, execution: int) -> list[JSONObject]:
     """The members shaped by the record definition, as an export of those fields shows them."""
-    if not instance.record_definition:
-        return [{} for _ in members]
     catalog = statements.StoreCatalog(db, instance.site_id)
     entity = statements.entity(instance.family, instance.parent_id or None)
     shape = exports.projection(catalog, entity, instance.record_definition, utc=False)
-    items: list[JSONObject] = []
-    for start in range(0, len(members), 500):
-        chunk = members[start : start + 500]
-        marks = ", ".join("?" * len(chunk))
-        items += [
-            orjson.loads(r[0])
-            for r in db.execute(
-                f"SELECT {shape.sql} FROM {TABLES[instance.family]} r WHERE r.site_id = ? "
-                f"AND r.id IN ({marks}) ORDER BY r.id",
-                [*shape.params, instance.site_id, *chunk],
-            )
-        ]
-    return items
+    return [
+        orjson.loads(item)
+        for item in rows.member_items(db, instance, execution, shape.sql, shape.params)
+    ]
 
 
 def _url(instance: rows.Instance, execution: int, site: str, body: JSONObject) -> str:
@@ -290,20 +279,24 @@ def _url(instance: rows.Instance, execution: int, site: str, body: JSONObject) -
 
 
 def get_execution(db: sqlite_utils.Database, guid: str, execution: int) -> JSONObject:
-    instance = _instance(db, guid)
+    return _execution(db, _instance(db, guid), execution)
+
+
+def _execution(db: sqlite_utils.Database, instance: rows.Instance, execution: int) -> JSONObject:
     found = rows.get_execution(db, instance.site_id, instance.id, execution)
     if found is None:
         raise NotFound([Failure("executionId", c.APPCLOUD_EXECUTION_UNKNOWN, execution)])
     kind = TYPES[instance.type]
+    statement = f"{{{{{kind}({instance.id}).Execution[{execution}]}}}}" if kind else None
     members = rows.members(db, instance.site_id, instance.id, execution)
     return {
         "instanceId": instance.guid,
         "executionId": execution,
         "assetId": found[0],
         "createdAt": found[1],
-        "statement": f"{{{{{kind}({instance.id}).Execution[{execution}]}}}}",
+        "statement": statement,
         "members": [{"recordId": r, "status": s} for r, s in members],
-        "notifications": rows.notifications(db, instance.site_id, execution),
+        "notifications": rows.notifications(db, instance.site_id, instance.id, execution),
     }
 
 
@@ -311,7 +304,14 @@ def record_answer(
     db: sqlite_utils.Database, note: Notification, status: int | None, error: str | None, now: float
 ) -> None:
     rows.record_answer(
-        db, note.site_id, note.execution, note.ordinal, status, error, from_epoch(now)
+        db,
+        note.site_id,
+        note.instance,
+        note.execution,
+        note.ordinal,
+        status,
+        error,
+        from_epoch(now),
     )
 
 

@@ -5,6 +5,7 @@ outcome is logged."""
 
 from __future__ import annotations
 
+import http.client
 import logging
 import urllib.error
 import urllib.request
@@ -32,15 +33,14 @@ async def post(url: str, body: JSONObject) -> tuple[int | None, str | None]:
         status = await anyio.to_thread.run_sync(_post, url, orjson.dumps(body))
     except urllib.error.HTTPError as exc:
         return exc.code, None
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        return None, str(exc)
+    except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as exc:
+        return None, str(exc) or type(exc).__name__
     return status, None
 
 
 async def notify(url: str, sync: JSONObject) -> None:
-    try:
-        status = await anyio.to_thread.run_sync(_post, url, orjson.dumps(sync))
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        log.warning("callback %s for %s failed: %s", url, sync.get("uri"), exc)
+    status, error = await post(url, sync)
+    if status is None:
+        log.warning("callback %s for %s failed: %s", url, sync.get("uri"), error)
     else:
         log.info("callback %s for %s answered %s", url, sync.get("uri"), status)

@@ -10,6 +10,7 @@ from typing import Any
 import orjson
 import sqlite_utils
 
+from emulator.store.records import scope
 from emulator.types import JSONObject
 
 
@@ -72,16 +73,7 @@ def _instance(row: Sequence[Any]) -> Instance:
 
 def delete_instance(db: sqlite_utils.Database, site_id: int, id_: str) -> None:
     """The instance, its executions, their members and notifications."""
-    executions = [
-        r[0]
-        for r in db.execute(
-            "SELECT id FROM executions WHERE site_id = ? AND instance = ?", [site_id, id_]
-        )
-    ]
-    db.conn.executemany(
-        "DELETE FROM notifications WHERE site_id = ? AND execution = ?",
-        [(site_id, e) for e in executions],
-    )
+    db.execute("DELETE FROM notifications WHERE site_id = ? AND instance = ?", [site_id, id_])
     db.execute("DELETE FROM executions WHERE site_id = ? AND instance = ?", [site_id, id_])
     db.execute("DELETE FROM execution_members WHERE site_id = ? AND instance = ?", [site_id, id_])
     db.execute("DELETE FROM service_instances WHERE site_id = ? AND id = ?", [site_id, id_])
@@ -142,14 +134,9 @@ def members(
     ]
 
 
-def existing_records(
-    db: sqlite_utils.Database,
-    table: str,
-    site_id: int,
-    scope: str,
-    params: list[Any],
-    ids: list[int],
-) -> set[int]:
+def existing_records(db: sqlite_utils.Database, instance: Instance, ids: list[int]) -> set[int]:
+    """Which of ``ids`` are records of the instance's entity."""
+    table, where, params = scope(instance.family, instance.parent_id)
     found: set[int] = set()
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
@@ -157,26 +144,50 @@ def existing_records(
         found.update(
             int(r[0])
             for r in db.execute(
-                f"SELECT id FROM {table} WHERE site_id = ? AND {scope} AND id IN ({marks})",
-                [site_id, *params, *chunk],
+                f"SELECT id FROM {table} WHERE site_id = ? AND {where} AND id IN ({marks})",
+                [instance.site_id, *params, *chunk],
             )
         )
     return found
 
 
+def member_items(
+    db: sqlite_utils.Database, instance: Instance, execution: int, shape: str, params: list[Any]
+) -> list[str]:
+    """``shape`` (an SQL expression over the record ``r``) for each member, in id order."""
+    table, where, scope_params = scope(instance.family, instance.parent_id)
+    scoped = where.replace("family", "r.family").replace("parent_id", "r.parent_id")
+    return [
+        str(row[0])
+        for row in db.execute(
+            f"SELECT {shape} FROM execution_members x JOIN {table} r ON r.site_id = x.site_id "
+            f"AND r.id = x.record_id AND {scoped} WHERE x.site_id = ? AND x.instance = ? "
+            "AND x.execution = ? ORDER BY r.id",
+            [*params, *scope_params, instance.site_id, instance.id, execution],
+        )
+    ]
+
+
 def insert_notification(
-    db: sqlite_utils.Database, site_id: int, execution: int, ordinal: int, url: str, items: int
+    db: sqlite_utils.Database,
+    site_id: int,
+    instance: str,
+    execution: int,
+    ordinal: int,
+    url: str,
+    items: int,
 ) -> None:
     db.execute(
-        "INSERT INTO notifications (site_id, execution, ordinal, url, items) "
-        "VALUES (?, ?, ?, ?, ?)",
-        [site_id, execution, ordinal, url, items],
+        "INSERT INTO notifications (site_id, instance, execution, ordinal, url, items) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [site_id, instance, execution, ordinal, url, items],
     )
 
 
 def record_answer(
     db: sqlite_utils.Database,
     site_id: int,
+    instance: str,
     execution: int,
     ordinal: int,
     status: int | None,
@@ -185,17 +196,19 @@ def record_answer(
 ) -> None:
     db.execute(
         "UPDATE notifications SET status = ?, error = ?, sent_at = ? WHERE site_id = ? "
-        "AND execution = ? AND ordinal = ?",
-        [status, error, sent_at, site_id, execution, ordinal],
+        "AND instance = ? AND execution = ? AND ordinal = ?",
+        [status, error, sent_at, site_id, instance, execution, ordinal],
     )
 
 
-def notifications(db: sqlite_utils.Database, site_id: int, execution: int) -> list[JSONObject]:
+def notifications(
+    db: sqlite_utils.Database, site_id: int, instance: str, execution: int
+) -> list[JSONObject]:
     return [
         {"url": r[0], "items": r[1], "status": r[2], "error": r[3], "sentAt": r[4]}
         for r in db.execute(
             "SELECT url, items, status, error, sent_at FROM notifications WHERE site_id = ? "
-            "AND execution = ? ORDER BY ordinal",
-            [site_id, execution],
+            "AND instance = ? AND execution = ? ORDER BY ordinal",
+            [site_id, instance, execution],
         )
     ]

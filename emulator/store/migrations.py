@@ -378,6 +378,20 @@ def m010_appcloud(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m011_notification_instance(db: sqlite_utils.Database) -> None:
+    """Notifications name their instance: execution ids can be chosen, and may be used again
+    once the instance that had one is deleted."""
+    db.executescript(
+        """
+        ALTER TABLE notifications ADD COLUMN instance TEXT NOT NULL DEFAULT '';
+        CREATE INDEX notifications_instance ON notifications (site_id, instance);
+        """
+    )
+    # also: find instances by GUID alone, and never the same GUID in two sites
+    db.execute("CREATE UNIQUE INDEX service_instances_id ON service_instances (id)")
+
+
 # Tables whose site-0 rows are copied into every new site.
 SEEDED_TABLES = (
     "fields",

@@ -112,6 +112,8 @@ def test_a_service_instance_is_named_without_dashes_in_statements(bulk: Bulk) ->
     ("body", "field"),
     [
         ({"site": "Acme", "type": "robot"}, "type"),
+        ({"site": "Acme", "type": ["action"]}, "type"),
+        ({"site": "Acme", "type": "action", "entity": "customObjects/999"}, "entity"),
         ({"site": "Nowhere", "type": "action"}, "site"),
         ({"site": "Acme", "type": "action", "entity": "accounts"}, "entity"),
         ({"site": "Acme", "type": "action", "instanceId": DASHLESS}, "instanceId"),
@@ -237,3 +239,70 @@ def test_a_deleted_instance_takes_its_executions_along(bulk: Bulk) -> None:
         == 404
     )
     assert bulk.client.delete(f"{INSTANCES}/{GUID}").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"recordIds": [2**63]},
+        {"recordIds": [1, "2"]},
+        {"recordIds": []},
+        {"recordIds": [1], "assetId": 2**64},
+        {"recordIds": [1], "executionId": 0},
+        {"recordIds": [1], "executionId": True},
+    ],
+)
+def test_bad_execution_input_is_a_400_naming_the_property(bulk: Bulk, body: dict[str, Any]) -> None:
+    instance(bulk, instanceId=GUID)
+    response = bulk.client.post(f"{INSTANCES}/{GUID}/executions", json=body)
+    assert response.status_code == 400
+    assert response.json()["failures"][0]["field"] in body
+
+
+def test_a_custom_object_step_notifies_only_its_own_records(bulk: Bulk, app_url: str) -> None:
+    instance(
+        bulk,
+        instanceId=GUID,
+        entity="customObjects/9",
+        notificationUrl=app_url + "/n",
+        recordsPerNotification=5,
+        recordDefinition={"Id": "{{CustomObject[9].Id}}", "Ext": "{{CustomObject[9].ExternalId}}"},
+    )
+    execution = enter(bulk, GUID, [1])
+    answered(bulk, GUID, execution["executionId"], 1)
+    (_, body), *_ = App.received
+    assert body["items"] == [{"Id": "1", "Ext": "CDO9-00001"}]
+    assert body["totalResults"] == 1
+
+
+def test_a_content_service_has_no_bulk_statement(bulk: Bulk) -> None:
+    created = instance(bulk, type="content")
+    assert created["statement"] is None
+
+
+class Garbage(http.server.BaseHTTPRequestHandler):
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers["Content-Length"]))
+        self.wfile.write(b"garbage\r\n\r\n")
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def test_an_app_answering_garbage_is_recorded_and_later_pages_still_go(bulk: Bulk) -> None:
+    server = http.server.HTTPServer(("127.0.0.1", 0), Garbage)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        instance(
+            bulk,
+            instanceId=GUID,
+            notificationUrl=f"http://127.0.0.1:{server.server_port}/n",
+            recordsPerNotification=1,
+        )
+        execution = enter(bulk, GUID, [1, 2])
+        found = answered(bulk, GUID, execution["executionId"], 2)
+        assert [n["status"] for n in found["notifications"]] == [None, None]
+        assert all(n["error"] for n in found["notifications"])
+    finally:
+        server.shutdown()
+        server.server_close()
