@@ -133,7 +133,7 @@ def append(
 
 class _Reading:
     """The ``INSERT … SELECT`` that reads staged rows: a materialised CTE turns each key's
-    JSON value into text once; the outer select checks and arranges them."""
+    value once; the outer select checks and arranges them."""
 
     def __init__(self, plan: Plan) -> None:
         self.plan = plan

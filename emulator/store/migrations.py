@@ -318,21 +318,27 @@ def m008_contact_email_key(db: sqlite_utils.Database) -> None:
 def m009_staged_values_as_text(db: sqlite_utils.Database) -> None:
     """Staged values are stored as the text an import reads; rows staged before keep their
     JSON types until rewritten here."""
-    typed = db.execute(
-        "SELECT file_id, ordinal, data FROM staged_rows WHERE EXISTS "
-        "(SELECT 1 FROM json_each(staged_rows.data) WHERE type <> 'text')"
-    ).fetchall()
-    db.conn.executemany(
-        "UPDATE staged_rows SET data = ? WHERE file_id = ? AND ordinal = ?",
-        (
-            (
-                orjson.dumps({k: values.text(v) for k, v in orjson.loads(data).items()}).decode(),
-                f,
-                o,
-            )
-            for f, o, data in typed
-        ),
-    )
+    after = (0, 0)
+    while True:  # a batch at a time: staged data may be large
+        typed = db.execute(
+            "SELECT file_id, ordinal, data FROM staged_rows WHERE (file_id, ordinal) > (?, ?) "
+            "AND EXISTS (SELECT 1 FROM json_each(staged_rows.data) WHERE type <> 'text') "
+            "ORDER BY file_id, ordinal LIMIT 5000",
+            list(after),
+        ).fetchall()
+        if not typed:
+            return
+        db.conn.executemany(
+            "UPDATE staged_rows SET data = ? WHERE file_id = ? AND ordinal = ?",
+            [(_as_text(data), f, o) for f, o, data in typed],
+        )
+        after = (typed[-1][0], typed[-1][1])
+
+
+def _as_text(data: str) -> str:
+    """A staged row with every value as text: null empty, booleans true/false."""
+    row = orjson.loads(data)
+    return orjson.dumps({k: values.text(v) for k, v in row.items()}).decode()
 
 
 @migrations()
