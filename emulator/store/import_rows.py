@@ -132,7 +132,7 @@ def append(
 
 
 class _Reading:
-    """The ``INSERT … SELECT`` that reads staged rows: a materialised CTE turns each key's
+    """The ``INSERT … SELECT`` that reads staged rows: a materialised CTE reads each key's
     value once; the outer select checks and arranges them."""
 
     def __init__(self, plan: Plan) -> None:
