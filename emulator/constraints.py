@@ -108,6 +108,7 @@ APPCLOUD_INSTANCE_UNKNOWN = "No service instance with this GUID."  # control pla
 APPCLOUD_DEFINITION = "Must be an object of at most 249 field statements."  # control plane
 APPCLOUD_RECORD_IDS = "Must be a list of 1 to 100000 record ids."  # control plane
 APPCLOUD_RECORD_UNKNOWN = "No such records of the instance's entity."  # control plane
+APPCLOUD_TEXT = "Must be a string."  # control plane
 APPCLOUD_ASSET_ID = "Must be a non-negative integer."  # control plane
 APPCLOUD_EXECUTION_ID = "Must be a positive integer."  # control plane
 APPCLOUD_EXECUTION_TAKEN = "The site has an execution with this id."  # control plane

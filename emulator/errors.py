@@ -36,8 +36,16 @@ class Failure:
     def as_dict(self) -> dict[str, Any]:
         body: dict[str, Any] = {"field": self.field, "constraint": self.constraint}
         if self.has_value:
-            body["value"] = self.value
+            body["value"] = _echoable(self.value)
         return body
+
+
+def _echoable(value: Any) -> Any:
+    """JSON has no 64-bit limit but orjson does: an integer beyond it (a path id can be any
+    length) is echoed as its digits."""
+    if isinstance(value, int) and not -(2**63) <= value < 2**64:
+        return str(value)
+    return value
 
 
 class EloquaError(Exception):

@@ -180,8 +180,11 @@ def create_execution(
         shown = ids[:20] if isinstance(ids, list) else ids
         raise ValidationFailed([Failure("recordIds", c.APPCLOUD_RECORD_IDS, shown)])
     asset_id = body.get("assetId", 0)
-    if not (asset_id == 0 or _id(asset_id)):
+    if not (_id(asset_id) or (asset_id == 0 and not isinstance(asset_id, bool))):
         raise ValidationFailed([Failure("assetId", c.APPCLOUD_ASSET_ID, asset_id)])
+    for name in ("assetName", "assetType"):
+        if not isinstance(body.get(name, ""), str):
+            raise ValidationFailed([Failure(name, c.APPCLOUD_TEXT, body[name])])
     wanted = body.get("executionId")
     if wanted is not None and not _id(wanted):
         raise ValidationFailed([Failure("executionId", c.APPCLOUD_EXECUTION_ID, wanted)])
@@ -283,7 +286,9 @@ def get_execution(db: sqlite_utils.Database, guid: str, execution: int) -> JSONO
 
 
 def _execution(db: sqlite_utils.Database, instance: rows.Instance, execution: int) -> JSONObject:
-    found = rows.get_execution(db, instance.site_id, instance.id, execution)
+    found = (
+        rows.get_execution(db, instance.site_id, instance.id, execution) if _id(execution) else None
+    )
     if found is None:
         raise NotFound([Failure("executionId", c.APPCLOUD_EXECUTION_UNKNOWN, execution)])
     kind = TYPES[instance.type]

@@ -35,7 +35,8 @@ def contact_state(db: sqlite_utils.Database, site: str, contact_id: int) -> dict
     found = identity.find_site(db, site)
     if found is None:
         raise NotFound([Failure("site", constraints.SITE_UNKNOWN, site)])
-    state = records.contact_state(db, found[0], contact_id)
+    in_range = 0 < contact_id < 2**63
+    state = records.contact_state(db, found[0], contact_id) if in_range else None
     if state is None:
         raise NotFound([Failure("id", constraints.CONTACT_UNKNOWN, contact_id)])
     return {"site": found[1], "id": contact_id, **state}
