@@ -44,6 +44,19 @@ def exported(bulk: Bulk, filter_: str, path: str = "/contacts/exports") -> list[
     return [int(r["Id"]) for r in bulk.get(sync["uri"] + "/data").get("items", [])]
 
 
+def sync_action(bulk: Bulk, path: str, key: str, statement: str, *actions: dict[str, Any]) -> str:
+    """A sync-action definition identifying records by its one field ``key``."""
+    return bulk.define(
+        path,
+        {
+            "name": f"actions on {key}",
+            "fields": {key: statement},
+            "identifierFieldName": key,
+            "syncActions": list(actions),
+        },
+    )
+
+
 def contact(bulk: Bulk, contact_id: int) -> dict[str, Any]:
     response = bulk.client.get(f"/_emulator/sites/Acme/contacts/{contact_id}")
     assert response.status_code == 200, response.text
@@ -93,16 +106,12 @@ def test_a_decision_splits_members_yes_and_no_and_shows_errored(bulk: Bulk) -> N
     statement = execution["statement"]
 
     def decide(status: str, ids: list[int]) -> None:
-        uri = bulk.define(
+        uri = sync_action(
+            bulk,
             "/contacts/syncActions",
-            {
-                "name": f"decide {status}",
-                "fields": {"ContactID": "{{Contact.Id}}"},
-                "identifierFieldName": "ContactID",
-                "syncActions": [
-                    {"action": "setStatus", "destination": statement, "status": status}
-                ],
-            },
+            "ContactID",
+            "{{Contact.Id}}",
+            {"action": "setStatus", "destination": statement, "status": status},
         )
         assert bulk.run(uri, [{"ContactID": str(i)} for i in ids])["status"] == "success"
 
@@ -120,20 +129,16 @@ def test_a_decision_splits_members_yes_and_no_and_shows_errored(bulk: Bulk) -> N
 
 def test_update_all_without_data_moves_the_whole_execution(bulk: Bulk) -> None:
     execution = step(bulk, GUID, "action", [3, 5, 7])
-    uri = bulk.define(
+    uri = sync_action(
+        bulk,
         "/contacts/syncActions",
+        "ContactID",
+        "{{Contact.Id}}",
         {
-            "name": "all done",
-            "fields": {"ContactID": "{{Contact.Id}}"},
-            "identifierFieldName": "ContactID",
-            "syncActions": [
-                {
-                    "action": "setStatus",
-                    "destination": execution["statement"],
-                    "status": "complete",
-                    "updateAll": True,
-                }
-            ],
+            "action": "setStatus",
+            "destination": execution["statement"],
+            "status": "complete",
+            "updateAll": True,
         },
     )
     sync = bulk.wait(bulk.sync(uri)["uri"])
@@ -149,14 +154,12 @@ def test_list_add_and_remove_change_exports_and_the_catalog_count(bulk: Bulk) ->
     assert 2 not in exported(bulk, in_list)
 
     def act(action: str, ids: list[int]) -> dict[str, Any]:
-        uri = bulk.define(
+        uri = sync_action(
+            bulk,
             "/contacts/syncActions",
-            {
-                "name": f"list {action}",
-                "fields": {"ContactID": "{{Contact.Id}}"},
-                "identifierFieldName": "ContactID",
-                "syncActions": [{"action": action, "destination": "{{ContactList[12]}}"}],
-            },
+            "ContactID",
+            "{{Contact.Id}}",
+            {"action": action, "destination": "{{ContactList[12]}}"},
         )
         return bulk.run(uri, [{"ContactID": str(i)} for i in ids])
 
@@ -199,16 +202,12 @@ def test_email_group_subscribe_and_unsubscribe_by_email_address(bulk: Bulk) -> N
     address = rows[3]["Email"]  # contact 4 is not in group 1
 
     def group(status: str) -> dict[str, Any]:
-        definition = bulk.define(
+        definition = sync_action(
+            bulk,
             "/contacts/syncActions",
-            {
-                "name": f"group {status}",
-                "fields": {"Email": "{{Contact.Field(C_EmailAddress)}}"},
-                "identifierFieldName": "Email",
-                "syncActions": [
-                    {"action": "setStatus", "destination": "{{EmailGroup[1]}}", "status": status}
-                ],
-            },
+            "Email",
+            "{{Contact.Field(C_EmailAddress)}}",
+            {"action": "setStatus", "destination": "{{EmailGroup[1]}}", "status": status},
         )
         return bulk.run(definition, [{"Email": address.upper()}])
 
@@ -264,14 +263,12 @@ def test_an_email_address_import_unsubscribes_globally(bulk: Bulk) -> None:
 
 
 def test_a_sync_action_sync_that_names_no_record_ends_warning(bulk: Bulk) -> None:
-    uri = bulk.define(
+    uri = sync_action(
+        bulk,
         "/contacts/syncActions",
-        {
-            "name": "nobody",
-            "fields": {"ContactID": "{{Contact.Id}}"},
-            "identifierFieldName": "ContactID",
-            "syncActions": [{"action": "add", "destination": "{{ContactList[12]}}"}],
-        },
+        "ContactID",
+        "{{Contact.Id}}",
+        {"action": "add", "destination": "{{ContactList[12]}}"},
     )
     sync = bulk.run(uri, [{"ContactID": "99999999"}])
     assert sync["status"] == "warning"
@@ -359,14 +356,12 @@ def test_a_program_step_on_custom_object_records(bulk: Bulk) -> None:
     )
     first = bulk.wait(bulk.sync(export)["uri"])
     assert [r["RecordId"] for r in bulk.get(first["uri"] + "/data")["items"]] == ["1", "2", "3"]
-    report = bulk.define(
+    report = sync_action(
+        bulk,
         "/customObjects/9/syncActions",
-        {
-            "name": "report",
-            "fields": fields,
-            "identifierFieldName": "RecordId",
-            "syncActions": [{"action": "setStatus", "destination": statement, "status": "errored"}],
-        },
+        "RecordId",
+        fields["RecordId"],
+        {"action": "setStatus", "destination": statement, "status": "errored"},
     )
     assert bulk.run(report, [{"RecordId": "2"}])["status"] == "success"
     assert members(bulk, GUID, entered.json()["executionId"]) == {
@@ -444,16 +439,12 @@ def test_sync_action_rows_may_name_records_by_external_id(bulk: Bulk) -> None:
     assert created.status_code == 201, created.text
     entered = bulk.client.post(f"{INSTANCES}/{GUID}/executions", json={"recordIds": [1, 2]})
     statement = entered.json()["statement"]
-    uri = bulk.define(
+    uri = sync_action(
+        bulk,
         "/customObjects/9/syncActions",
-        {
-            "name": "by external id",
-            "fields": {"Ext": "{{CustomObject[9].ExternalId}}"},
-            "identifierFieldName": "Ext",
-            "syncActions": [
-                {"action": "setStatus", "destination": statement, "status": "complete"}
-            ],
-        },
+        "Ext",
+        "{{CustomObject[9].ExternalId}}",
+        {"action": "setStatus", "destination": statement, "status": "complete"},
     )
     sync = bulk.run(uri, [{"Ext": "CDO9-00002"}, {"Ext": "CDO9-99999"}])
     assert sync["status"] == "warning"
@@ -463,14 +454,12 @@ def test_sync_action_rows_may_name_records_by_external_id(bulk: Bulk) -> None:
 
 def test_sync_action_rows_may_name_records_by_a_field(bulk: Bulk) -> None:
     before = bulk.get("/accounts/lists/303")["count"]
-    uri = bulk.define(
+    uri = sync_action(
+        bulk,
         "/accounts/syncActions",
-        {
-            "name": "by company name",
-            "fields": {"Company": "{{Account.Field(M_CompanyName)}}"},
-            "identifierFieldName": "Company",
-            "syncActions": [{"action": "add", "destination": "{{AccountList[303]}}"}],
-        },
+        "Company",
+        "{{Account.Field(M_CompanyName)}}",
+        {"action": "add", "destination": "{{AccountList[303]}}"},
     )
     sync = bulk.run(uri, [{"Company": "Müller & Söhne SA"}, {"Company": "Nobody Ltd"}])
     assert sync["status"] == "warning"
@@ -480,16 +469,12 @@ def test_sync_action_rows_may_name_records_by_a_field(bulk: Bulk) -> None:
 
 def test_an_id_must_be_exactly_a_record_id_and_any_key_may_name_it(bulk: Bulk) -> None:
     execution = step(bulk, GUID, "action", [1, 2, 3])
-    uri = bulk.define(
+    uri = sync_action(
+        bulk,
         "/contacts/syncActions",
-        {
-            "name": "strict ids",
-            "fields": {'Contact "Id"': "{{Contact.Id}}"},
-            "identifierFieldName": 'Contact "Id"',
-            "syncActions": [
-                {"action": "setStatus", "destination": execution["statement"], "status": "complete"}
-            ],
-        },
+        'Contact "Id"',
+        "{{Contact.Id}}",
+        {"action": "setStatus", "destination": execution["statement"], "status": "complete"},
     )
     sync = bulk.run(uri, [{'Contact "Id"': "1abc"}, {'Contact "Id"': "2.9"}, {'Contact "Id"': "3"}])
     assert sync["status"] == "warning"
