@@ -9,7 +9,7 @@ BASE_URL ?=
 AUTH ?=
 
 .PHONY: install run test test-deep test-unit test-contract test-pod test-clients lint fmt bench \
-	spec-drift coverage-doc clean
+	spec-drift coverage-doc fixtures-check clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -57,6 +57,11 @@ spec-drift: $(STAMP)
 
 coverage-doc: $(STAMP)
 	$(BIN)/python scripts/implementation_coverage.py
+
+# Regenerates the fixtures into a temporary directory; fails when any byte differs.
+fixtures-check: $(STAMP)
+	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+		$(BIN)/python -m scripts.fixtures --out "$$tmp" && diff -r "$$tmp" fixtures
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks

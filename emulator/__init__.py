@@ -3,6 +3,6 @@
 from __future__ import annotations
 
 from emulator.app import create_app
-from emulator.config import Settings, __version__
+from emulator.core.config import Settings, __version__
 
 __all__ = ["Settings", "__version__", "create_app"]

@@ -14,10 +14,10 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 
 from emulator import seed
-from emulator.config import Settings
+from emulator.core.config import Settings
+from emulator.core.errors import EloquaError, OAuthError
 from emulator.domain.directory import load_directory
 from emulator.engine.worker import Worker
-from emulator.errors import EloquaError, OAuthError
 from emulator.http import errors
 from emulator.http.metrics import Metrics, MetricsMiddleware
 from emulator.http.overrides import OverrideHeaders

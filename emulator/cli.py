@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 import uvicorn
 
 from emulator.app import create_app
-from emulator.config import ENV_PREFIX, Settings, __version__, coerce
+from emulator.core.config import ENV_PREFIX, Settings, __version__, coerce
 
 
 def parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:

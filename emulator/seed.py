@@ -19,9 +19,9 @@ from typing import Any
 import orjson
 import sqlite_utils
 
-from emulator import timestamps
+from emulator.core import timestamps
+from emulator.core.types import JSONObject
 from emulator.store import catalog, identity, records, sites
-from emulator.types import JSONObject
 
 DIGEST_KEY = "fixtures_digest"
 

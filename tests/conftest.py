@@ -120,6 +120,23 @@ def client_factory(
 
 
 @pytest.fixture
+def strict_client(
+    client_factory: Callable[..., TestClient],
+    settings_factory: Callable[..., Settings],
+    tmp_path: Path,
+) -> Callable[[str], TestClient]:
+    """``strict_client(text)``: a client of an emulator in strict mode, whose users file
+    (``--users``) holds ``text``."""
+
+    def make(text: str) -> TestClient:
+        users = tmp_path / "users.json"
+        users.write_text(text)
+        return client_factory(settings_factory(users=users))
+
+    return make
+
+
+@pytest.fixture
 def client(client_factory: Callable[..., TestClient]) -> TestClient:
     """A signed-in-ready client on a fresh in-memory emulator; responses are spec-checked."""
     return client_factory()

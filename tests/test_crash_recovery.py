@@ -11,7 +11,6 @@ sync is ``active``, look at the file with ``sqlite3``, restart on the same file,
 
 from __future__ import annotations
 
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -22,6 +21,9 @@ from pathlib import Path
 import httpx2 as httpx
 import orjson
 
+from contract_tests.flows import TERMINAL
+from contract_tests.target import free_port
+from contract_tests.waiting import wait_until
 from tests.conftest import ROOT
 
 BULK = "/api/bulk/2.0"
@@ -44,13 +46,6 @@ DEFINITION = {
 ROWS = (20_000, 80_000, 320_000)
 POSTS = 4
 POLL = 0.01
-TERMINAL = ("success", "warning", "error")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass
@@ -82,17 +77,25 @@ class Emulator:
                 stderr=subprocess.STDOUT,
             )
         emulator = cls(process, f"http://127.0.0.1:{port}", log)
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
+
+        def ready() -> bool:
             assert process.poll() is None, emulator.failure("the emulator exited at start")
             try:
-                if httpx.get(f"{emulator.base}/_emulator/health", timeout=1).status_code == 200:
-                    return emulator
+                return httpx.get(f"{emulator.base}/_emulator/health", timeout=1).status_code == 200
             except httpx.TransportError:
-                pass
-            time.sleep(0.02)
-        emulator.kill()
-        raise AssertionError(emulator.failure("the emulator did not become ready"))
+                return False
+
+        try:
+            wait_until(
+                ready,
+                timeout=15,
+                every=0.02,
+                message=lambda: emulator.failure("the emulator did not become ready"),
+            )
+        except AssertionError:
+            emulator.kill()
+            raise
+        return emulator
 
     def client(self) -> httpx.Client:
         return httpx.Client(base_url=self.base + BULK, auth=AUTH, timeout=60)
@@ -177,10 +180,17 @@ def kill_while_active(tmp: Path, rows: int) -> tuple[Path, str] | None:
             sync = client.post("/syncs", json={"syncedInstanceUri": uri})
             assert sync.status_code == 201, sync.text
             sync_uri = sync.json()["uri"]
-            deadline = time.monotonic() + 30
-            while (status := sync_status_by_list(client, sync_uri)) == "pending":
-                assert time.monotonic() < deadline, emulator.failure("the sync never started")
-                time.sleep(POLL)
+
+            def started() -> str | None:
+                status = sync_status_by_list(client, sync_uri)
+                return None if status == "pending" else status
+
+            status = wait_until(
+                started,
+                timeout=30,
+                every=POLL,
+                message=lambda: emulator.failure("the sync never started"),
+            )
     finally:
         emulator.kill()
     if status != "active":
@@ -216,14 +226,25 @@ def test_a_sync_killed_while_active_runs_again_at_restart_and_applies_each_row_o
     try:
         with emulator.client() as client:
             deadline = time.monotonic() + 45
-            while (status := client.get(sync_uri).json()["status"]) not in TERMINAL:
-                assert time.monotonic() < deadline, emulator.failure("the sync did not end")
-                time.sleep(0.05)
+
+            def ended() -> str | None:
+                status = client.get(sync_uri).json()["status"]
+                return status if status in TERMINAL else None
+
+            status = wait_until(
+                ended,
+                timeout=45,
+                every=0.05,
+                message=lambda: emulator.failure("the sync did not end"),
+            )
             logs = client.get(f"{sync_uri}/logs").json()["items"]
             # the worker deletes the consumed staged rows right after the sync's transaction
-            while stored(db)["staged rows"]:
-                assert time.monotonic() < deadline, emulator.failure("staged rows were kept")
-                time.sleep(0.05)
+            wait_until(
+                lambda: stored(db)["staged rows"] == 0,
+                timeout=max(deadline - time.monotonic(), 0),
+                every=0.05,
+                message=lambda: emulator.failure("staged rows were kept"),
+            )
     finally:
         emulator.stop()
 

@@ -4,13 +4,13 @@ and they leave the step."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import httpx
 import pytest
 
 from contract_tests.target import serve_app, serve_in_thread
+from contract_tests.waiting import wait_until
 from examples import appcloud_action_app
 
 INSTANCES = "/_emulator/appcloud/instances"
@@ -42,13 +42,19 @@ def test_the_example_app_completes_every_member_of_its_step(
         assert entered.status_code == 201, entered.text
         execution = entered.json()["executionId"]
         found: dict[str, Any] = {}
-        stop = time.monotonic() + 60
-        while time.monotonic() < stop:
+
+        def step_completed() -> bool:
+            nonlocal found
             found = control.get(f"{INSTANCES}/{guid}/executions/{execution}").json()
             complete = all(m["status"] == "complete" for m in found["members"])
-            if complete and appcloud_action_app.processed:
-                break
-            time.sleep(0.1)
+            return complete and bool(appcloud_action_app.processed)
+
+        wait_until(
+            step_completed,
+            timeout=60,
+            every=0.1,
+            message=lambda: f"the app did not complete its step: {found}",
+        )
         assert found["members"] == [
             {"recordId": 2, "status": "complete"},
             {"recordId": 4, "status": "complete"},

@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx2 as httpx
 
+from contract_tests.target import free_port
+from contract_tests.waiting import wait_until
 from tests.conftest import ROOT
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def start(db: str, port: int, *extra: str) -> subprocess.Popen[str]:
@@ -30,15 +24,14 @@ def start(db: str, port: int, *extra: str) -> subprocess.Popen[str]:
 
 
 def wait_ready(port: int, deadline: float = 15.0) -> dict:
-    stop = time.monotonic() + deadline
-    while time.monotonic() < stop:
+    def health() -> dict | None:
         try:
             response = httpx.get(f"http://127.0.0.1:{port}/_emulator/health", timeout=1)
-            if response.status_code == 200:
-                return response.json()
         except httpx.TransportError:
-            time.sleep(0.05)
-    raise AssertionError("emulator did not become ready")
+            return None
+        return response.json() if response.status_code == 200 else None
+
+    return wait_until(health, timeout=deadline, every=0.05, message="emulator did not become ready")
 
 
 def stop(process: subprocess.Popen[str]) -> str:

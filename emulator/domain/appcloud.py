@@ -18,16 +18,16 @@ from urllib.parse import quote
 import orjson
 import sqlite_utils
 
-from emulator import constraints as c
-from emulator import filters, markup
+from emulator.core import constraints as c
+from emulator.core import filters, markup
+from emulator.core.errors import Failure, NotFound, ValidationFailed
+from emulator.core.timestamps import from_epoch
+from emulator.core.types import JSONObject
 from emulator.domain import exports, statements
-from emulator.errors import Failure, NotFound, ValidationFailed
 from emulator.store import appcloud as rows
 from emulator.store import catalog as catalog_rows
 from emulator.store import definitions as sequences
 from emulator.store import identity
-from emulator.timestamps import from_epoch
-from emulator.types import JSONObject
 
 # Each type and how Bulk statements name its instances; content services have no Bulk
 # statement (they serve e-mail and landing page content, not records in a step).
@@ -257,8 +257,7 @@ def _items(db: sqlite_utils.Database, instance: rows.Instance, execution: int) -
     entity = statements.entity(instance.family, instance.parent_id or None)
     shape = exports.projection(catalog, entity, instance.record_definition, utc=False)
     return [
-        orjson.loads(item)
-        for item in rows.member_items(db, instance, execution, shape.sql, shape.params)
+        orjson.loads(item) for item in rows.member_items(db, instance, execution, shape.projection)
     ]
 
 

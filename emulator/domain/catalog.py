@@ -12,12 +12,12 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from emulator import constraints
-from emulator.errors import Failure, NotFound, ValidationFailed
-from emulator.listing import Kind, Listing, ListQuery, parse_list_query
+from emulator.core import constraints
+from emulator.core.errors import Failure, NotFound, ValidationFailed
+from emulator.core.listing import Kind, Listing, ListQuery, parse_list_query
+from emulator.core.types import Principal
 from emulator.store import catalog as rows
 from emulator.store.pages import Page
-from emulator.types import Principal
 
 ACTIVITY_TYPES = (
     "EmailOpen",

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import sqlite_utils
 
-from emulator import constraints, seed
+from emulator import seed
+from emulator.core import constraints
+from emulator.core.errors import Failure, NotFound
 from emulator.domain import syncs
-from emulator.errors import Failure, NotFound
 from emulator.store import identity, records, sites
 
 

@@ -14,8 +14,12 @@ from typing import Any
 import orjson
 import sqlite_utils
 
-from emulator import constraints as c
-from emulator import timestamps
+from emulator.core import constraints as c
+from emulator.core import timestamps
+from emulator.core.durations import parse_duration
+from emulator.core.errors import Failure, NotFound, ValidationFailed
+from emulator.core.listing import Kind, Listing, ListQuery, parse_list_query
+from emulator.core.types import JSONObject, Principal
 from emulator.domain import appcloud, properties, statements, validate
 from emulator.domain.entities import (
     BY_NAME,
@@ -26,14 +30,10 @@ from emulator.domain.entities import (
     Family,
     writable,
 )
-from emulator.durations import parse_duration
-from emulator.errors import Failure, NotFound, ValidationFailed
-from emulator.listing import Kind, Listing, ListQuery, parse_list_query
 from emulator.store import catalog as catalog_rows
 from emulator.store import definitions as rows
 from emulator.store import staging as staged
 from emulator.store.pages import Page
-from emulator.types import JSONObject, Principal
 
 LISTING = Listing(
     {

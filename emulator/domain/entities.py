@@ -19,6 +19,7 @@ class Family:
     singular: str  # for operationIds: list_<singular>_imports, create_<singular>_import ...
     kinds: tuple[str, ...]
     parent: str | None = None  # catalog container family of ``{parentId}``
+    runs: tuple[str, ...] = ()  # the kinds whose syncs this emulator runs; others are refused
 
     def collection(self, kind: str, parent_id: int | None) -> str:
         """``/customObjects/9/imports``: the relative uri of a kind's collection."""
@@ -26,17 +27,35 @@ class Family:
 
 
 FAMILIES = (
-    Family("contacts", "/contacts", "contact", KINDS),
-    Family("accounts", "/accounts", "account", KINDS),
-    Family("customObjects", "/customObjects/{parentId}", "custom_object", KINDS, "customObjects"),
-    Family("activities", "/activities", "activity", (IMPORTS, EXPORTS)),
-    Family("events", "/events/{parentId}", "event", (IMPORTS, EXPORTS), "events"),
-    Family("campaignResponses", "/campaignResponses", "campaign_response", (IMPORTS, EXPORTS)),
+    Family("contacts", "/contacts", "contact", KINDS, runs=KINDS),
+    Family("accounts", "/accounts", "account", KINDS, runs=KINDS),
+    Family(
+        "customObjects", "/customObjects/{parentId}", "custom_object", KINDS, "customObjects", KINDS
+    ),
+    Family("activities", "/activities", "activity", (IMPORTS, EXPORTS), runs=(EXPORTS,)),
+    Family(
+        "events", "/events/{parentId}", "event", (IMPORTS, EXPORTS), "events", (IMPORTS, EXPORTS)
+    ),
+    Family(
+        "campaignResponses",
+        "/campaignResponses",
+        "campaign_response",
+        (IMPORTS, EXPORTS),
+        runs=(EXPORTS,),
+    ),
     Family("opportunities", "/opportunities", "opportunity", (IMPORTS,)),
     Family("opportunityContacts", "/opportunities/contacts", "opportunity_contact", (IMPORTS,)),
-    Family("emailAddresses", "/emailAddresses", "email_address", (IMPORTS,)),
+    Family("emailAddresses", "/emailAddresses", "email_address", (IMPORTS,), runs=(IMPORTS,)),
 )
 BY_NAME = {family.name: family for family in FAMILIES}
+
+
+def runnable(kind: str, family: str) -> bool:
+    """Whether ``POST /syncs`` accepts a sync of this kind of definition of ``family``."""
+    found = BY_NAME.get(family)
+    return found is not None and kind in found.runs
+
+
 KIND_SINGULAR = {IMPORTS: "import", EXPORTS: "export", SYNC_ACTIONS: "sync_action"}
 
 # Read-only properties a client may send back (GET, edit, PUT); they are ignored.

@@ -9,55 +9,23 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 import orjson
 import sqlite_utils
 
-from emulator import constraints as c
-from emulator import filters, markup
+from emulator.core import constraints as c
+from emulator.core import filters, logs, markup
+from emulator.core.durations import parse_duration
+from emulator.core.errors import Conflict, Failure, Forbidden, NotFound, ValidationFailed
+from emulator.core.types import JSONObject, Principal
 from emulator.domain import statements, sync_actions
-from emulator.durations import parse_duration
-from emulator.engine import logs
-from emulator.errors import Conflict, Failure, Forbidden, NotFound, ValidationFailed
-from emulator.filters.columns import BOOLEAN, SYSTEM_TIME, TABLES, Column, column
 from emulator.store import definitions as definition_rows
+from emulator.store import export_rows, tables
 from emulator.store import syncs as sync_rows
-from emulator.types import JSONObject, Principal
+from emulator.store.filter_sql import Selection
 
-FAMILIES = frozenset(TABLES)
+FAMILIES = frozenset(tables.FAMILIES)
 CHUNK = 10000
-
-
-def _scope(family: str, parent_id: int) -> tuple[str, list[Any]]:
-    if family in ("customObjects", "events"):
-        return "r.family = ? AND r.parent_id = ?", [family, parent_id]
-    return "1 = 1", []
-
-
-def _value(col: Column, utc: bool) -> tuple[str, list[Any]]:
-    """The column as export text: system times formatted, flags as true/false."""
-    if col.kind == SYSTEM_TIME:
-        return f"eloqua_time({col.sql}, ?)", [*col.params, 1 if utc else 0]
-    if col.kind == BOOLEAN:
-        return f"CASE WHEN coalesce({col.sql}, 0) THEN 'true' ELSE 'false' END", list(col.params)
-    return f"coalesce(CAST({col.sql} AS TEXT), '')", list(col.params)
-
-
-PAIRS_PER_CALL = 50  # SQLite allows 127 arguments per function call
-
-
-def _object(pairs: list[str]) -> str:
-    """``json_object`` of every pair; beyond one call's argument limit the pieces are merged
-    with ``json_patch``, which keeps key order (values are never null)."""
-    pieces = [
-        f"json_object({', '.join(pairs[i : i + PAIRS_PER_CALL])})"
-        for i in range(0, len(pairs), PAIRS_PER_CALL)
-    ]
-    merged = pieces[0]
-    for piece in pieces[1:]:
-        merged = f"json_patch({merged}, {piece})"
-    return merged
 
 
 def snapshot(
@@ -74,64 +42,49 @@ def snapshot(
     entity = statements.entity(family, parent_id or None)
     utc = bool(definition.get("areSystemTimestampsInUTC"))
     shape = projection(catalog, entity, definition["fields"], utc)
-    types, pairs_sql, params = shape.types, shape.sql, shape.params
-    where, scope_params = _scope(family, parent_id)
-    filter_sql, filter_params = "1 = 1", list[Any]()
-    if definition.get("filter"):
-        expression = filters.parse_filter(definition["filter"])
+    types = shape.types
 
-        def column_of(node: markup.FieldStatement) -> Column:
-            data_type = (
-                types.get(node)
-                or markup.resolve_field(markup.format_statement(node), entity, catalog).data_type
-            )
-            return column(node, lambda _: data_type)
+    def data_type(node: markup.FieldStatement) -> str:
+        found = types.get(node)
+        if found is None:
+            text = markup.format_statement(node)
+            found = types[node] = markup.resolve_field(text, entity, catalog).data_type
+        return found
 
-        filter_sql, filter_params = filters.compile_filter(
-            expression, column_of, family=family, parent_id=parent_id, utc=utc
-        )
-    limit = int(definition.get("maxRecords", -1))
-    cursor = db.execute(
-        f"INSERT INTO export_rows (site_id, sync_id, ordinal, data) "
-        f"SELECT ?, ?, row_number() OVER (ORDER BY r.id), {pairs_sql} "
-        f"FROM {TABLES[family]} r WHERE r.site_id = ? AND {where} AND ({filter_sql}) "
-        f"ORDER BY r.id LIMIT ?",
-        [site_id, sync_id, *params, site_id, *scope_params, *filter_params, limit],
+    expression = filters.parse_filter(definition["filter"]) if definition.get("filter") else None
+    selection = Selection(
+        tables.table_of(family),
+        site_id,
+        parent_id,
+        expression,
+        data_type,
+        utc,
+        int(definition.get("maxRecords", -1)),
     )
-    count = cursor.rowcount
+    count, size = export_rows.materialise(db, sync_id, selection, shape.projection)
     actions = list(definition.get("syncActions") or [])
     acted: list[logs.Entry] = []
     if actions:
         sync_actions.prepare(db)
-        sync_actions.target(
-            db,
-            f"SELECT r.id FROM {TABLES[family]} r WHERE r.site_id = ? AND {where} "
-            f"AND ({filter_sql}) ORDER BY r.id LIMIT ?",
-            [site_id, *scope_params, *filter_params, limit],
-        )
+        sync_actions.target_selection(db, selection)
         acted = sync_actions.apply(db, site_id, family, parent_id, actions)
     retention = parse_duration(definition.get("dataRetentionDuration", "PT6H")) or 6 * 3600.0
-    sync_rows.set_export(db, site_id, sync_id, count, list(definition["fields"]), now + retention)
-    size = db.execute(
-        "SELECT coalesce(sum(length(data)), 0) FROM export_rows WHERE site_id = ? AND sync_id = ?",
-        [site_id, sync_id],
-    ).fetchone()[0]
+    export_rows.set_export(db, site_id, sync_id, count, list(definition["fields"]), now + retention)
     return [
         logs.entry("ELQ-00102", count),
         logs.entry("ELQ-00131"),
-        logs.entry("ELQ-00106", kb=int(size) // 1024 + 1),
+        logs.entry("ELQ-00106", kb=size // 1024 + 1),
         *acted,
         logs.processed("success"),
     ]
 
 
 @dataclass(frozen=True)
-class Projection:
-    """A ``fields`` map as one SQL expression over a record row ``r``: the JSON object of
-    its values as exports show them."""
+class Shape:
+    """A ``fields`` map resolved against the catalog: the store's projection of it, and the
+    data type of each statement."""
 
-    sql: str
-    params: list[Any]
+    projection: tables.Projection
     types: dict[markup.FieldStatement, str]
 
 
@@ -140,17 +93,14 @@ def projection(
     entity: markup.EntityRef,
     fields: JSONObject,
     utc: bool,
-) -> Projection:
+) -> Shape:
     types: dict[markup.FieldStatement, str] = {}
-    pairs: list[str] = []
-    params: list[Any] = []
+    columns: list[tuple[str, markup.FieldStatement]] = []
     for key, text in fields.items():
         resolved = markup.resolve_field(text, entity, catalog)
         types[resolved.node] = resolved.data_type
-        sql, values = _value(column(resolved.node, lambda n: types.get(n, "string")), utc)
-        pairs.append(f"?, {sql}")
-        params += [key, *values]
-    return Projection(_object(pairs), params, types)
+        columns.append((key, resolved.node))
+    return Shape(tables.projection(columns, lambda n: types.get(n, "string"), utc), types)
 
 
 @dataclass(frozen=True)
@@ -184,7 +134,7 @@ def data_page(
         raise ValidationFailed([Failure("uri", c.DATA_OF_IMPORT, f"/syncs/{sync_id}/data")])
     if row.user_id != principal.user_id:
         raise Forbidden([Failure("uri", c.DATA_OTHER_USER, f"/syncs/{sync_id}/data")])
-    info = sync_rows.export_data(db, principal.site_id, sync_id)
+    info = export_rows.export_data(db, principal.site_id, sync_id)
     if info.row_count is None:
         raise NotFound([Failure("uri", c.DATA_NOT_READY, f"/syncs/{sync_id}/data")])
     if (info.expires_at or 0) <= now:
@@ -205,7 +155,9 @@ def definition_page(
     now: float,
 ) -> DataPage:
     """``GET …/exports/{id}/data``: the definition's latest synced data (pyeloqua's way)."""
-    sync_id = sync_rows.latest_export_sync(db, principal.site_id, definition_id, family, parent_id)
+    sync_id = export_rows.latest_export_sync(
+        db, principal.site_id, definition_id, family, parent_id
+    )
     if sync_id is None:
         found = definition_rows.get(
             db, principal.site_id, "exports", family, parent_id, definition_id, now
@@ -218,7 +170,7 @@ def definition_page(
 def chunks(db: sqlite_utils.Database, page: DataPage, first: int) -> list[bytes]:
     """Rows ``first+1 … first+CHUNK`` of the page (read on a reader thread)."""
     end = min(page.offset + page.count, first + CHUNK)
-    return sync_rows.export_rows(db, page.site_id, page.sync_id, first, end)
+    return export_rows.export_rows(db, page.site_id, page.sync_id, first, end)
 
 
 def chunk_starts(page: DataPage) -> Iterator[int]:
@@ -241,7 +193,7 @@ def _own_export(db: sqlite_utils.Database, principal: Principal, sync_id: int) -
 
 def delete_sync_data(db: sqlite_utils.Database, principal: Principal, sync_id: int) -> None:
     _own_export(db, principal, sync_id)
-    sync_rows.drop_export_rows(db, principal.site_id, [sync_id])
+    export_rows.drop_export_rows(db, principal.site_id, [sync_id])
 
 
 def delete_definition_data(
@@ -250,19 +202,18 @@ def delete_definition_data(
     """Drops the caller's synced data of the definition; other users' data stays theirs."""
     mine = [
         sync_id
-        for sync_id in sync_rows.export_syncs_of(
+        for sync_id in export_rows.export_syncs_of(
             db, principal.site_id, definition_id, family, parent_id
         )
         if (row := sync_rows.get(db, principal.site_id, sync_id)) is not None
         and row.user_id == principal.user_id
         and row.status not in ("pending", "active")
     ]
-    sync_rows.drop_export_rows(db, principal.site_id, mine)
+    export_rows.drop_export_rows(db, principal.site_id, mine)
 
 
 def purge_expired(db: sqlite_utils.Database, now: float) -> None:
-    for site_id, sync_id in sync_rows.expired_exports(db, now):
-        db.execute("DELETE FROM export_rows WHERE site_id = ? AND sync_id = ?", [site_id, sync_id])
+    export_rows.purge_expired(db, now)
 
 
 def csv_line(data: bytes, columns: list[str]) -> list[str]:

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from emulator import constraints, timestamps
+from emulator.core import constraints, timestamps
+from emulator.core.errors import Unauthorized
+from emulator.core.types import JSONObject, Principal
 from emulator.domain.directory import Directory
-from emulator.errors import Unauthorized
 from emulator.store import identity as rows
 from emulator.store import sites
-from emulator.types import JSONObject, Principal
 
 REFRESH_TTL = 365 * 24 * 3600  # [INF] Oracle does not publish a refresh-token lifetime.
 CODE_TTL = 600

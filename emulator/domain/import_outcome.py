@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from emulator.engine import logs
-from emulator.types import JSONObject
+from emulator.core import logs
+from emulator.core.types import JSONObject
 
 # (created, updated, linked) log codes per family, reference §13.4.
 COUNTS = {

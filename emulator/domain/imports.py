@@ -17,15 +17,14 @@ from dataclasses import dataclass
 import orjson
 import sqlite_utils
 
-from emulator import markup, timestamps
-from emulator import values as value_checks
+from emulator.core import logs, markup, timestamps
+from emulator.core import values as value_checks
+from emulator.core.types import JSONObject
 from emulator.domain import statements, sync_actions
 from emulator.domain.import_outcome import Outcome
-from emulator.engine import logs
 from emulator.store import catalog as catalog_rows
-from emulator.store import import_rows, records, staging
+from emulator.store import import_rows, records, staging, tables
 from emulator.store import sync_actions as action_rows
-from emulator.types import JSONObject
 
 RECORD_FAMILIES = ("contacts", "accounts", "customObjects", "events")
 CHUNK = 25_000  # rows applied per set of statements
@@ -36,10 +35,11 @@ class Target:
     """Where a column of staged data goes."""
 
     key: str
-    kind: str  # id | external_id | field | flag | contact | ignored
+    kind: str  # id | external_id | field | flag | contact | ignored (``tables.Slot``)
     name: str
     data_type: str = "string"
     not_null: bool = False
+    node: markup.FieldStatement | None = None
 
 
 def targets(
@@ -65,27 +65,15 @@ def _target(
     node, data_type = resolved.node, resolved.data_type
     flags = catalog_rows.field_flags_by_statement(db, site_id, family, parent_id, resolved.text)
     not_null = bool(flags and flags[1])
-    a = markup.ast
-    if isinstance(node, a.ContactAttribute | a.AccountAttribute | a.CustomObjectAttribute):
-        if node.attribute == "Id":
-            return Target(key, "id", "id", "number")
-        if node.attribute == "ExternalId":
-            return Target(key, "external_id", "external_id")
-        return Target(key, "ignored", node.attribute)
-    if isinstance(node, a.ContactEmailAttribute):
-        column = {
-            "IsSubscribed": "is_subscribed",
-            "IsBounced": "is_bounced",
-            "Format": "email_format",
-        }[node.attribute]
-        return Target(key, "flag", column, "string" if column == "email_format" else "boolean")
-    if isinstance(node, a.ContactField | a.AccountField):
-        return Target(key, "field", node.name, data_type, not_null)
-    if isinstance(node, a.CustomObjectField | a.EventField):
-        return Target(key, "field", str(node.field_id), data_type, not_null)
-    if isinstance(node, a.CustomObjectContactField):
-        return Target(key, "contact", node.name, data_type)
-    return Target(key, "ignored", resolved.text, data_type)
+    slot = tables.slot_of(node)
+    return Target(
+        key,
+        slot.kind,
+        slot.name or resolved.text,
+        slot.data_type or data_type,
+        not_null and slot.kind == "field",
+        node,
+    )
 
 
 def apply(
@@ -153,17 +141,17 @@ class _Run:
         self.import_rule = definition.get("importRule", "createAndUpdate")
         self.actions: list[JSONObject] = list(definition.get("syncActions") or [])
         self.stamp = timestamps.from_epoch(now)
-        self.next_id = records.next_record_id(db, family, parent_id, site_id)
+        table = tables.table_of(family)
+        self.next_id = records.next_record_id(db, table, site_id, parent_id)
         self.outcome = Outcome()
         contact = next((t for t in fields.values() if t.kind == "contact"), None)
-        cards = _data_cards(definition)
         identifier = self.identifier
         self.plan = import_rows.Plan(
-            family=family,
+            table=table,
             parent_id=parent_id,
             site_id=site_id,
             columns=tuple(
-                import_rows.Column(
+                import_rows.Key(
                     t.key,
                     t.kind,
                     "external_id" if t.kind == "external_id" else t.name,
@@ -176,11 +164,10 @@ class _Run:
             identifier=identifier.key if identifier else "",
             identifier_required=identifier is not None
             and identifier.kind not in ("id", "external_id"),
-            match=_match_column(family, identifier),
+            match=table.match_of(identifier.node) if identifier and identifier.node else None,
             update_all=bool(definition.get("isUpdatingMultipleMatchedRecords")),
-            contact_lookup=_lookup(contact.name, False) if contact else "",
-            card=(cards[1], _lookup(cards[2], cards[3]), cards[3]) if cards else None,
-            card_key=cards[0] if cards else "",
+            contact_lookup=_lookup(contact.name, False) if contact else None,
+            card=_data_cards(definition),
         )
 
     def apply(self) -> None:
@@ -248,17 +235,6 @@ def _texts(data: str) -> dict[str, str]:
     return {k: value_checks.text(v) for k, v in orjson.loads(data).items()}
 
 
-def _match_column(family: str, target: Target | None) -> str:
-    """How rows find their record: by id, external id, the indexed e-mail key, or a field."""
-    if target is None:
-        return ""
-    if target.kind in ("id", "external_id"):
-        return target.kind
-    if family == "contacts" and target.name.lower() == "c_emailaddress":
-        return "email"
-    return f"field:{target.name}"
-
-
 def _reject_item(
     index: int, field_values: dict[str, str], invalid: list[str], code: str
 ) -> JSONObject:
@@ -271,25 +247,26 @@ def _reject_item(
     }
 
 
-def _lookup(field: str, case_sensitive: bool) -> str:
+def _lookup(field: str, case_sensitive: bool) -> tables.Match:
     """How a contact is looked up by ``field``: the indexed e-mail key, or the field."""
     if field.lower() == "c_emailaddress" and not case_sensitive:
-        return "email"
-    return f"field:{field}"
+        return tables.BY_EMAIL
+    return tables.Match.on_field(field)
 
 
-def _data_cards(definition: JSONObject) -> tuple[str, str, str, bool] | None:
-    """``(source column, contacts|accounts, field internal name, case sensitive)``."""
+def _data_cards(definition: JSONObject) -> import_rows.Card | None:
+    """The contact or account a custom object record links to (``mapDataCards``)."""
     if not definition.get("mapDataCards"):
         return None
     statement = str(definition.get("mapDataCardsEntityField", ""))
     match = re.match(r"^\{\{(Contact|Account)\.Field\(([A-Za-z0-9_]+)\)\}\}$", statement)
     if match is None:
         return None
-    family = "accounts" if definition.get("mapDataCardsEntityType") == "Company" else "contacts"
-    return (
+    accounts = definition.get("mapDataCardsEntityType") == "Company"
+    case_sensitive = bool(definition.get("mapDataCardsCaseSensitiveMatch"))
+    return import_rows.Card(
+        tables.ACCOUNTS if accounts else tables.CONTACTS,
+        _lookup(match.group(2), case_sensitive),
+        case_sensitive,
         str(definition.get("mapDataCardsSourceField", "")),
-        family,
-        match.group(2),
-        bool(definition.get("mapDataCardsCaseSensitiveMatch")),
     )

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from emulator import constraints as c
+from emulator.core import constraints as c
+from emulator.core.errors import OAuthError, Unauthorized
+from emulator.core.types import JSONObject, Principal
 from emulator.domain import identity
 from emulator.domain.directory import Directory
-from emulator.errors import OAuthError, Unauthorized
 from emulator.store import identity as rows
-from emulator.types import JSONObject, Principal
 
 GRANT_TYPES = ("authorization_code", "refresh_token", "password", "client_credentials")
 

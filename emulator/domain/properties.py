@@ -10,12 +10,12 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from emulator import constraints as c
+from emulator.core import constraints as c
+from emulator.core.durations import DAY, HOUR
+from emulator.core.errors import Failure
+from emulator.core.types import JSONObject
 from emulator.domain import statements, validate
 from emulator.domain.entities import SYNC_ACTIONS
-from emulator.durations import DAY, HOUR
-from emulator.errors import Failure
-from emulator.types import JSONObject
 
 UPDATE_RULES = ("always", "ifNewIsNotNull", "ifExistingIsNull", "useFieldRule")
 IMPORT_RULES = ("createAndUpdate", "updateOnly", "createOnly")

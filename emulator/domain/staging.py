@@ -3,7 +3,7 @@
 Each POST is one staged file. The rows are checked (flat objects only) and written in
 batches inside the request's transaction, so a rejected upload stores nothing and an
 accepted one survives a restart. Values are stored as the text an import reads
-(``emulator.values.text``: null is empty, booleans ``true``/``false``), so a sync reads
+(``emulator.core.values.text``: null is empty, booleans ``true``/``false``), so a sync reads
 them with a plain JSON lookup.
 """
 
@@ -17,14 +17,14 @@ from typing import Any
 import orjson
 import sqlite_utils
 
-from emulator import constraints as c
-from emulator import values
+from emulator.core import constraints as c
+from emulator.core import values
+from emulator.core.durations import parse_duration
+from emulator.core.errors import Conflict, Failure, ValidationFailed
+from emulator.core.types import JSONObject, Principal
 from emulator.domain import definitions, syncs
-from emulator.durations import parse_duration
-from emulator.errors import Conflict, Failure, ValidationFailed
 from emulator.store import staging as rows
 from emulator.store import syncs as sync_rows
-from emulator.types import JSONObject, Principal
 
 MAX_FILES = 500  # reference §10: the 501st upload before a sync is a 400
 SCALARS = (str, int, float, bool, type(None))

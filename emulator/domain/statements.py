@@ -9,9 +9,9 @@ from typing import Any
 
 import sqlite_utils
 
-from emulator import constraints as c
-from emulator import filters, markup
-from emulator.errors import Failure
+from emulator.core import constraints as c
+from emulator.core import filters, markup
+from emulator.core.errors import Failure
 from emulator.store import catalog as rows
 
 Resolved = markup.ResolvedField

@@ -15,16 +15,15 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from emulator import markup
+from emulator.core import logs, markup
+from emulator.core.markup import ast
+from emulator.core.types import JSONObject
 from emulator.domain import statements
-from emulator.engine import logs
-from emulator.markup import ast
-from emulator.store import staging
+from emulator.store import staging, tables
 from emulator.store import sync_actions as rows
-from emulator.store.sync_actions import prepare, target
-from emulator.types import JSONObject
+from emulator.store.sync_actions import prepare, target_selection
 
-__all__ = ["apply", "prepare", "run", "target"]
+__all__ = ["apply", "prepare", "run", "target_selection"]
 
 LIST_CODES = {
     (ast.ContactList, "add"): "ELQ-00119",
@@ -113,29 +112,11 @@ def _target_staged(
     at = statements.entity(family, parent_id or None)
     node = markup.resolve_field(fields[key], at, catalog).node
     files = list(staging.files_of_sync(db, site_id, sync_id))
-    if '"' in key or "\\" in key:  # a key a JSON path cannot name
-        value_sql, value_params = "eloqua_staged(data, ?)", [key]
-    else:
-        value_sql, value_params = "json_extract(data, ?)", [f'$."{key}"']
+    # e-mail address imports name contacts by address (sync-action definitions allow only
+    # identity fields as identifiers, reference §5.3)
+    table = tables.CONTACTS if family == "emailAddresses" else tables.table_of(family)
+    match = tables.BY_EMAIL if family == "emailAddresses" else table.match_of(node)
     unmatched = rows.target_staged(
-        db,
-        site_id,
-        [file_id for file_id, _, _ in files],
-        value_sql,
-        value_params,
-        _identifier(family, parent_id, node),
+        db, site_id, [file_id for file_id, _, _ in files], key, table, parent_id, match
     )
     return sum(count for _, count, _ in files), unmatched
-
-
-def _identifier(family: str, parent_id: int, node: markup.Node) -> rows.Identifier:
-    """What the identifier field is (sync-action definitions allow only identity fields,
-    reference §5.3)."""
-    if family == "emailAddresses" or getattr(node, "name", "") == "C_EmailAddress":
-        return rows.Identifier("contacts", 0, "email")
-    attribute = getattr(node, "attribute", None)
-    if attribute == "Id":
-        return rows.Identifier(family, parent_id, "id")
-    if attribute == "ExternalId":
-        return rows.Identifier(family, parent_id, "external_id")
-    return rows.Identifier(family, parent_id, f"field:{getattr(node, 'name', '')}")

@@ -11,20 +11,18 @@ from typing import Any
 import orjson
 import sqlite_utils
 
-from emulator import constraints as c
-from emulator import timestamps
+from emulator.core import constraints as c
+from emulator.core import progression, timestamps
+from emulator.core.errors import Conflict, Failure, NotFound, ValidationFailed
+from emulator.core.lifecycle import SyncStatus, shown_status
+from emulator.core.listing import Kind, Listing, ListQuery, parse_list_query
+from emulator.core.types import JSONObject, Principal
 from emulator.domain import definitions
-from emulator.domain.entities import FAMILIES, IMPORTS, SYNC_ACTIONS
-from emulator.engine import progression
-from emulator.engine.lifecycle import SyncStatus, shown_status
-from emulator.engine.runner import runnable as runner_accepts
-from emulator.errors import Conflict, Failure, NotFound, ValidationFailed
-from emulator.listing import Kind, Listing, ListQuery, parse_list_query
+from emulator.domain.entities import FAMILIES, IMPORTS, SYNC_ACTIONS, runnable
 from emulator.store import definitions as definition_rows
 from emulator.store import staging as staged
 from emulator.store import syncs as rows
 from emulator.store.pages import Page
-from emulator.types import JSONObject, Principal
 
 LISTING = Listing(
     {
@@ -50,7 +48,6 @@ LOG_LISTING = Listing(
     }
 )
 REJECT_LISTING = Listing({"id": Kind.NUMBER, "recordIndex": Kind.NUMBER})
-Polls = dict[tuple[int, int], tuple[int, int]]  # (site, sync) → (reads so far, stage shown)
 URL = re.compile(r"^https?://[^\s/]+(/\S*)?$", re.IGNORECASE)
 
 
@@ -116,7 +113,7 @@ def create(
     assert target is not None
     assert found is not None
     at, definition_id = target
-    if not runner_accepts(at.kind, at.family.name):
+    if not runnable(at.kind, at.family.name):
         raise ValidationFailed(
             [
                 Failure(
@@ -147,8 +144,6 @@ def create(
         None,
         None,
         0,
-        0,
-        0,
     )
     rows.insert(db, row)
     if at.kind in (IMPORTS, SYNC_ACTIONS):
@@ -173,26 +168,22 @@ def render(row: rows.SyncRow, stage: int) -> JSONObject:
     return item
 
 
-def _stage(policy: progression.Policy, row: rows.SyncRow, now: float, polls: Polls) -> int:
-    reads, shown = polls.get((row.site_id, row.id), (0, row.shown))
-    return progression.stage(
-        policy, reads=reads, age=now - row.created_epoch, advanced=row.advanced, shown=shown
-    )
-
-
 def read(
-    db: sqlite_utils.Database, principal: Principal, id_: int, policy: str, now: float, polls: Polls
+    db: sqlite_utils.Database,
+    principal: Principal,
+    id_: int,
+    policy: str,
+    now: float,
+    polls: progression.Polls,
 ) -> str:
-    """``GET /syncs/{id}``: a read that counts as a poll for ``polls:N``. The count lives in
-    ``polls`` (memory), not the store, so polling never waits behind a running sync."""
+    """``GET /syncs/{id}``: a read that counts as a poll for ``polls:N``."""
     row = _existing(db, principal, id_)
-    key = (principal.site_id, id_)
-    reads, shown = polls.get(key, (0, row.shown))
-    parsed = progression.Policy.parse(policy)
-    stage = progression.stage(
-        parsed, reads=reads, age=now - row.created_epoch, advanced=row.advanced, shown=shown
+    stage = polls.poll(
+        (row.site_id, row.id),
+        progression.Policy.parse(policy),
+        age=now - row.created_epoch,
+        advanced=row.advanced,
     )
-    polls[key] = (reads + 1, stage)
     return orjson.dumps(render(row, stage)).decode()
 
 
@@ -203,13 +194,20 @@ def list_syncs(
     limit_max: int,
     policy: str,
     now: float,
-    polls: Polls,
+    polls: progression.Polls,
 ) -> tuple[Page, ListQuery]:
     query = parse_list_query(params, LISTING, limit_max=limit_max)
     ids, total, more = rows.page_ids(db, principal.site_id, LISTING, query)
     parsed = progression.Policy.parse(policy)
     items = [
-        orjson.dumps(render(r, _stage(parsed, r, now, polls))).decode()
+        orjson.dumps(
+            render(
+                r,
+                polls.peek(
+                    (r.site_id, r.id), parsed, age=now - r.created_epoch, advanced=r.advanced
+                ),
+            )
+        ).decode()
         for r in rows.rows(db, principal.site_id, ids)
     ]
     return Page(items, total, more), query

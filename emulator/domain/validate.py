@@ -7,9 +7,9 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from emulator import constraints as c
-from emulator.durations import parse_duration
-from emulator.errors import Failure
+from emulator.core import constraints as c
+from emulator.core.durations import parse_duration
+from emulator.core.errors import Failure
 
 Failures = list[Failure]
 

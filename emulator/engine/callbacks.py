@@ -13,7 +13,7 @@ import urllib.request
 import anyio.to_thread
 import orjson
 
-from emulator.types import JSONObject
+from emulator.core.types import JSONObject
 
 log = logging.getLogger("emulator.callbacks")
 TIMEOUT = 5.0

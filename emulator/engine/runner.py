@@ -8,11 +8,10 @@ from __future__ import annotations
 import orjson
 import sqlite_utils
 
-from emulator import filters, markup, timestamps
+from emulator.core import filters, logs, markup, timestamps
+from emulator.core.lifecycle import SyncStatus
 from emulator.domain import exports, import_outcome, imports, sync_actions
 from emulator.domain.entities import EXPORTS, IMPORTS, SYNC_ACTIONS
-from emulator.engine import logs
-from emulator.engine.lifecycle import SyncStatus
 from emulator.store import definitions as definition_rows
 from emulator.store import syncs as rows
 
@@ -100,10 +99,3 @@ def fail(db: sqlite_utils.Database, row: rows.SyncRow, now: float) -> rows.SyncR
     final = rows.get(db, row.site_id, row.id)
     assert final is not None
     return final
-
-
-def runnable(kind: str, family: str) -> bool:
-    """Which syncs this emulator can run today; others are refused by ``POST /syncs``."""
-    if kind == IMPORTS:
-        return family in (*imports.RECORD_FAMILIES, "emailAddresses")
-    return kind == SYNC_ACTIONS or (kind == EXPORTS and family in exports.FAMILIES)

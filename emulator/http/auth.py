@@ -12,11 +12,11 @@ import math
 
 from starlette.requests import Request
 
-from emulator import constraints
+from emulator.core import constraints
+from emulator.core.errors import Unauthorized
+from emulator.core.types import Principal
 from emulator.domain import identity
-from emulator.errors import Unauthorized
 from emulator.http.state import state_of
-from emulator.types import Principal
 
 
 def _refuse(constraint: str) -> Unauthorized:

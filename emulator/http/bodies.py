@@ -11,9 +11,9 @@ from urllib.parse import parse_qsl
 import orjson
 from starlette.requests import Request
 
-from emulator import constraints as c
+from emulator.core import constraints as c
+from emulator.core.errors import Failure, NotFound, OAuthError, ValidationFailed
 from emulator.domain.oauth import Client
-from emulator.errors import Failure, NotFound, OAuthError, ValidationFailed
 
 OAUTH_BODY_MAX = 64 * 1024
 JSON_BODY_MAX = 4 * 1024 * 1024  # definitions and syncs are small; 250 fields is ~20 KB

@@ -14,8 +14,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Match, Route
 
-from emulator import constraints
-from emulator.errors import EloquaError, Failure, NotFound, OAuthError
+from emulator.core import constraints
+from emulator.core.errors import EloquaError, Failure, NotFound, OAuthError
 from emulator.http.responses import json_response
 
 log = logging.getLogger("emulator")

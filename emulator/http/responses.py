@@ -8,7 +8,7 @@ from typing import Any
 import orjson
 from starlette.responses import Response
 
-from emulator.listing import ListQuery
+from emulator.core.listing import ListQuery
 from emulator.store.pages import Page
 
 JSON_TYPE = "application/json; charset=utf-8"

@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 
 from starlette.requests import Request
 
-from emulator.config import Settings
+from emulator.core.config import Settings
+from emulator.core.progression import Polls
+from emulator.core.types import Principal
 from emulator.domain.directory import Directory
 from emulator.engine.worker import Worker
 from emulator.store import Store
-from emulator.types import Principal
 
 
 class AuthCache:
@@ -55,9 +56,7 @@ class AppState:
     worker: Worker | None = None
     ready: bool = False
     auth_cache: AuthCache = field(default_factory=AuthCache)
-    # (site, sync) → (reads, stage shown): polls:N counts, kept in memory so that reading a
-    # sync never waits for the writer (a restart starts the counts again)
-    polls: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
+    polls: Polls = field(default_factory=Polls)
 
     def notify_worker(self) -> None:
         if self.worker is not None:

@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
-from emulator.config import __version__, bundled_path
+from emulator.core.config import __version__, bundled_path
 from emulator.domain import control
 from emulator.http.ids import EloquaId  # noqa: F401 (registers {id:eloqua})
 from emulator.http.responses import json_response

@@ -13,14 +13,14 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
+from emulator.core.listing import Listing, parse_list_query
+from emulator.core.types import Principal
 from emulator.domain import definitions, exports
 from emulator.domain.entities import EXPORTS, FAMILIES
 from emulator.http.auth import require_principal
 from emulator.http.ids import bulk_path
 from emulator.http.responses import JSON_TYPE, no_content
 from emulator.http.state import AppState, state_of
-from emulator.listing import Listing, parse_list_query
-from emulator.types import Principal
 
 NO_PROPERTIES = Listing({})
 Endpoint = Callable[..., Awaitable[Response]]

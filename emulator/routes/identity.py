@@ -13,9 +13,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from emulator import constraints as c
+from emulator.core import constraints as c
+from emulator.core.errors import Unauthorized
 from emulator.domain import identity, oauth
-from emulator.errors import Unauthorized
 from emulator.http import auth, bodies
 from emulator.http.responses import json_response
 from emulator.http.state import state_of

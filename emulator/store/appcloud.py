@@ -10,8 +10,8 @@ from typing import Any
 import orjson
 import sqlite_utils
 
-from emulator.store.records import scope
-from emulator.types import JSONObject
+from emulator.core.types import JSONObject
+from emulator.store.tables import Projection, table_of
 
 
 @dataclass(frozen=True)
@@ -136,7 +136,8 @@ def members(
 
 def existing_records(db: sqlite_utils.Database, instance: Instance, ids: list[int]) -> set[int]:
     """Which of ``ids`` are records of the instance's entity."""
-    table, where, params = scope(instance.family, instance.parent_id)
+    table = table_of(instance.family)
+    scoped, params = table.scope("r", instance.site_id, instance.parent_id)
     found: set[int] = set()
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
@@ -144,26 +145,26 @@ def existing_records(db: sqlite_utils.Database, instance: Instance, ids: list[in
         found.update(
             int(r[0])
             for r in db.execute(
-                f"SELECT id FROM {table} WHERE site_id = ? AND {where} AND id IN ({marks})",
-                [instance.site_id, *params, *chunk],
+                f"SELECT r.id FROM {table.name} r WHERE {scoped} AND r.id IN ({marks})",
+                [*params, *chunk],
             )
         )
     return found
 
 
 def member_items(
-    db: sqlite_utils.Database, instance: Instance, execution: int, shape: str, params: list[Any]
+    db: sqlite_utils.Database, instance: Instance, execution: int, projection: Projection
 ) -> list[str]:
-    """``shape`` (an SQL expression over the record ``r``) for each member, in id order."""
-    table, where, scope_params = scope(instance.family, instance.parent_id)
-    scoped = where.replace("family", "r.family").replace("parent_id", "r.parent_id")
+    """Each member's record as ``projection`` shows it, in id order."""
+    table = table_of(instance.family)
+    scoped, scope_params = table.scope("r", instance.site_id, instance.parent_id)
     return [
         str(row[0])
         for row in db.execute(
-            f"SELECT {shape} FROM execution_members x JOIN {table} r ON r.site_id = x.site_id "
-            f"AND r.id = x.record_id AND {scoped} WHERE x.site_id = ? AND x.instance = ? "
+            f"SELECT {projection.sql} FROM execution_members x JOIN {table.name} r "
+            f"ON r.id = x.record_id AND {scoped} WHERE x.site_id = ? AND x.instance = ? "
             "AND x.execution = ? ORDER BY r.id",
-            [*params, *scope_params, instance.site_id, instance.id, execution],
+            [*projection.params, *scope_params, instance.site_id, instance.id, execution],
         )
     ]
 

@@ -8,9 +8,9 @@ from collections.abc import Iterable
 import orjson
 import sqlite_utils
 
-from emulator.listing import Listing, ListQuery
+from emulator.core.listing import Listing, ListQuery
+from emulator.core.types import JSONObject
 from emulator.store.pages import Page, Source, select_page
-from emulator.types import JSONObject
 
 # Families whose items carry a live ``count`` of their members.
 COUNTED = frozenset({"contactLists", "contactSegments", "contactFilters", "accountLists"})

@@ -7,8 +7,8 @@ import sqlite3
 import orjson
 import sqlite_utils
 
-from emulator import timestamps, values
-from emulator.config import MEMORY
+from emulator.core import timestamps, values
+from emulator.core.config import MEMORY
 
 __all__ = ["MEMORY", "connect", "open_database"]
 
@@ -29,6 +29,10 @@ def connect(path: str, *, readonly: bool = False) -> sqlite3.Connection:
     conn.create_function("eloqua_staged", 2, _eloqua_staged, deterministic=True)
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA busy_timeout = 5000")
+    # the temporary tables of a sync (a chunk of import rows, sync-action targets) stay in
+    # memory; set once here, as SQLite refuses to change it inside a transaction once the
+    # temporary schema is open
+    conn.execute("PRAGMA temp_store = MEMORY")
     if path != MEMORY and not readonly:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")

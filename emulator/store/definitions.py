@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from emulator.listing import Listing, ListQuery
+from emulator.core.listing import Listing, ListQuery
 from emulator.store.pages import Page, Source, select_page
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import sqlite_utils
 
-from emulator.types import Principal
+from emulator.core.types import Principal
 
 
 @dataclass(frozen=True)

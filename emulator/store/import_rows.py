@@ -2,7 +2,7 @@
 set-based statements that apply them to records: one join finds the matches, one
 ``UPDATE … FROM`` writes the matched records, one ``INSERT … SELECT`` creates the rest.
 
-SQLite reads the staged JSON and checks each value (the checks of ``emulator.values``, as
+SQLite reads the staged JSON and checks each value (the checks of ``emulator.core.values``, as
 SQL functions), so the only Python per row is a value check and applying a chunk costs
 about what a raw upsert of it costs. Rows that fail a check are flagged; the domain reads
 those back and writes their rejects.
@@ -22,33 +22,25 @@ A row of ``import_rows``:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import sqlite_utils
 
-from emulator import values
-from emulator.store.records import scope
+from emulator.core import values
+from emulator.store import staging
+from emulator.store.tables import CONTACTS, Match, MatchBy, RecordTable, path
 
 # SQLite functions take at most 127 arguments: json_remove gets this many paths per call,
 # json_object this many pairs.
 PATHS_PER_CALL = 100
 PAIRS_PER_CALL = 60
-NAME = re.compile(r"^[A-Za-z0-9_]+$")
 NEVER = '$."#"'  # a path no record field has: json_remove(x, NEVER) is x
-
-# Columns besides ``fields`` an import may write, per table.
-FLAG_COLUMNS = {
-    "contacts": ("is_subscribed", "is_bounced", "email_format"),
-    "accounts": (),
-    "object_records": ("external_id",),
-}
 
 
 @dataclass(frozen=True)
-class Column:
+class Key:
     """A key of the staged rows and where its value goes."""
 
     key: str
@@ -60,20 +52,33 @@ class Column:
 
 
 @dataclass(frozen=True)
+class Card:
+    """Data card mapping: the contact or account a record links to, found by a field."""
+
+    table: RecordTable
+    match: Match
+    case_sensitive: bool
+    key: str  # the staged key holding the value
+
+
+@dataclass(frozen=True)
 class Plan:
     """What the statements need to know about the definition."""
 
-    family: str
+    table: RecordTable
     parent_id: int
     site_id: int
-    columns: tuple[Column, ...]
+    columns: tuple[Key, ...]
     identifier: str  # the identifier's key, '' for none
     identifier_required: bool  # an empty identifier rejects the row
-    match: str  # '' | id | external_id | email | field:<name>
+    match: Match | None  # how rows find their record; None: they never do
     update_all: bool
-    contact_lookup: str  # '' | email | field:<name>, for contact_value
-    card: tuple[str, str, bool] | None  # (contacts|accounts, email|field:<name>, case-sensitive)
-    card_key: str = ""
+    contact_lookup: Match | None  # how a linked contact is found by contact_value
+    card: Card | None = None
+
+    @property
+    def card_key(self) -> str:
+        return self.card.key if self.card else ""
 
     @property
     def fill_fields(self) -> tuple[str, ...]:
@@ -94,7 +99,6 @@ class Plan:
 def create(db: sqlite_utils.Database, plan: Plan) -> None:
     """The temporary tables, in memory (a chunk is a few megabytes; the keys seen by the
     sync, for finding duplicates, grow with it)."""
-    db.execute("PRAGMA temp_store = MEMORY")
     drop(db)
     db.execute(
         "CREATE TEMP TABLE import_rows (ordinal INTEGER PRIMARY KEY, file_id INTEGER NOT NULL, "
@@ -102,7 +106,7 @@ def create(db: sqlite_utils.Database, plan: Plan) -> None:
         "NULL, upd TEXT, flags TEXT, contact_value TEXT, card_value TEXT, missing INTEGER NOT "
         "NULL, contact_ref INTEGER, account_ref INTEGER)"
     )
-    if plan.match.startswith("field:") or plan.match == "external_id":
+    if plan.match is not None and plan.match.by in (MatchBy.FIELD, MatchBy.EXTERNAL_ID):
         db.execute("CREATE INDEX temp.import_rows_key ON import_rows (key)")
     db.execute(
         "CREATE TEMP TABLE import_matches (ordinal INTEGER NOT NULL, record_id INTEGER NOT NULL, "
@@ -167,10 +171,8 @@ class _Reading:
     def _value(self, key: str) -> str:
         """The text of ``key`` in a staged row, NULL if absent (staging stores every value as
         text)."""
-        if '"' in key or "\\" in key:
-            return f"eloqua_staged(s.data, {self.param(key)})"
-        path = self.param(f'$."{key}"')
-        return f"json_extract(s.data, {path})"
+        function, argument = staging.value_of(key)
+        return f"{function}(s.data, {self.param(argument)})"
 
     def _problem(self) -> str:
         checks = [
@@ -183,7 +185,7 @@ class _Reading:
         return f"CASE WHEN {' OR '.join(checks)} THEN 1 ELSE 0 END" if checks else "0"
 
     def _invalid(self, text: str, data_type: str) -> str:
-        """Whether a value fails its type check (``emulator.values``); e-mail addresses,
+        """Whether a value fails its type check (``emulator.core.values``); e-mail addresses,
         checked on most imports, have a function of their own."""
         if data_type.lower() == "emailaddress":
             return f"(coalesce({text}, '') <> '' AND NOT eloqua_email({text}))"
@@ -194,7 +196,8 @@ class _Reading:
         if not self.plan.identifier:
             return "NULL"
         key = f"nullif({self.text[self.plan.identifier]}, '')"
-        return f"lower({key})" if self.plan.match == "email" else key
+        by_email = self.plan.match is not None and self.plan.match.by is MatchBy.EMAIL
+        return f"lower({key})" if by_email else key
 
     def _patch(self, *, updating: bool = False) -> str:
         pairs = [
@@ -330,17 +333,16 @@ def apply(
     """Apply the rows in ``import_rows``; what happened, and the rows rejected because a new
     record would lack a required field (``(ordinal, staged JSON)``)."""
     applied = Applied()
-    table, where, params = scope(plan.family, plan.parent_id)
     _resolve_links(db, plan)
-    if plan.match:
-        _find_matches(db, plan, table, where, params)
+    if plan.match is not None:
+        _find_matches(db, plan, plan.match)
         if import_rule == "createOnly":
             applied.existing = int(
                 db.execute("SELECT count(DISTINCT ordinal) FROM import_matches").fetchone()[0]
             )
         else:
-            applied.linked += _count_links(db, plan, table, where, params)
-            applied.updated = _update(db, plan, table, where, params, stamp)
+            applied.linked += _count_links(db, plan)
+            applied.updated = _update(db, plan, stamp)
     creatable = "ordinal NOT IN (SELECT ordinal FROM import_matches)"
     if import_rule == "updateOnly":
         applied.unmatched = _count(db, creatable)
@@ -353,7 +355,7 @@ def apply(
     applied.linked += _count(
         db, f"{creatable} AND (contact_ref IS NOT NULL OR account_ref IS NOT NULL)"
     )
-    applied.created = _insert(db, plan, table, creatable, next_id, stamp)
+    applied.created = _insert(db, plan, creatable, next_id, stamp)
     return applied, missing
 
 
@@ -361,123 +363,69 @@ def _count(db: sqlite_utils.Database, condition: str) -> int:
     return int(db.execute(f"SELECT count(*) FROM import_rows WHERE {condition}").fetchone()[0])
 
 
-def _find_matches(
-    db: sqlite_utils.Database, plan: Plan, table: str, where: str, params: list[Any]
-) -> None:
+def _find_matches(db: sqlite_utils.Database, plan: Plan, match: Match) -> None:
     """Fill ``import_matches`` with ``(ordinal, record id)``: the lowest matching id, or every
-    match with ``isUpdatingMultipleMatchedRecords``. Indexed identifiers (e-mail, id) probe
-    the record table once per row; the others scan it once and probe the rows' key index."""
-    extra: list[Any] = []
-    if plan.match == "email":
-        source = "import_rows i CROSS JOIN contacts r INDEXED BY contacts_email"
-        condition = "r.email_key = i.key"
-    elif plan.match == "id":
-        source = f"import_rows i CROSS JOIN {table} r"
-        condition = "r.id = CAST(i.key AS INTEGER) AND CAST(r.id AS TEXT) = i.key"
-    else:
-        source = f"{table} r CROSS JOIN import_rows i"
-        condition, extra = _scan_condition(plan)
+    match with ``isUpdatingMultipleMatchedRecords``."""
+    join, params = plan.table.join(match, "import_rows i", "i.key", plan.site_id, plan.parent_id)
     picked, grouped = ("r.id", "") if plan.update_all else ("min(r.id)", " GROUP BY i.ordinal")
     db.execute(
         f"INSERT INTO import_matches (ordinal, record_id) SELECT i.ordinal, {picked} "
-        f"FROM {source} WHERE i.key IS NOT NULL AND r.site_id = ? AND "
-        f"{_qualified(where, 'r')} AND {condition}{grouped}",
-        [plan.site_id, *params, *extra],
+        f"FROM {join} WHERE i.key IS NOT NULL{grouped}",
+        params,
     )
-
-
-def _scan_condition(plan: Plan) -> tuple[str, list[Any]]:
-    if plan.match == "external_id":
-        return "i.key = r.external_id", []
-    return "i.key = CAST(json_extract(r.fields, ?) AS TEXT)", [_path(plan.match)]
 
 
 def _resolve_links(db: sqlite_utils.Database, plan: Plan) -> None:
     """``contact_ref`` / ``account_ref``: the contact or account each row links to."""
+    contact: list[tuple[str, list[Any]]] = []
+    account: list[tuple[str, list[Any]]] = []
+    if plan.contact_lookup is not None:
+        contact.append(CONTACTS.lookup(plan.contact_lookup, "contact_value", plan.site_id))
+    if plan.card is not None:
+        card = plan.card
+        found = card.table.lookup(
+            card.match, "card_value", plan.site_id, case_sensitive=card.case_sensitive
+        )
+        (contact if card.table is CONTACTS else account).append(found)
     refs: list[str] = []
     args: list[Any] = []
-    contact_parts: list[str] = []
-    if plan.contact_lookup:
-        sql, extra = _lookup("contacts", plan.contact_lookup, "contact_value", False, plan)
-        contact_parts.append(sql)
-        args += extra
-    account_part, account_args = "", list[Any]()
-    if plan.card is not None:
-        family, lookup, case_sensitive = plan.card
-        sql, extra = _lookup(family, lookup, "card_value", case_sensitive, plan)
-        if family == "contacts":
-            contact_parts.append(sql)
-            args += extra
-        else:
-            account_part, account_args = sql, extra
-    if contact_parts:
-        joined = ", ".join(contact_parts)
+    if contact:
+        joined = ", ".join(sql for sql, _ in contact)
         refs.append(
-            f"contact_ref = coalesce({joined})"
-            if len(contact_parts) > 1
-            else f"contact_ref = {joined}"
+            f"contact_ref = coalesce({joined})" if len(contact) > 1 else f"contact_ref = {joined}"
         )
-    if account_part:
-        refs.append(f"account_ref = {account_part}")
-        args += account_args
+        args += [a for _, params in contact for a in params]
+    if account:
+        refs.append(f"account_ref = {account[0][0]}")
+        args += account[0][1]
     if refs:
         db.execute(f"UPDATE import_rows SET {', '.join(refs)}", args)
 
 
-def _lookup(
-    family: str, lookup: str, column: str, case_sensitive: bool, plan: Plan
-) -> tuple[str, list[Any]]:
-    if lookup == "email" and not case_sensitive:
-        return (
-            f"(SELECT min(id) FROM contacts INDEXED BY contacts_email WHERE site_id = ? "
-            f"AND email_key = lower({column}))",
-            [plan.site_id],
-        )
-    path = _path("field:C_EmailAddress" if lookup == "email" else lookup)
-    value = "json_extract(fields, ?)"
-    compare = f"{value} = {column}" if case_sensitive else f"lower({value}) = lower({column})"
-    return (
-        f"(SELECT min(id) FROM {family} WHERE site_id = ? AND {column} IS NOT NULL AND {compare})",
-        [plan.site_id, path],
-    )
-
-
-def _count_links(
-    db: sqlite_utils.Database, plan: Plan, table: str, where: str, params: list[Any]
-) -> int:
+def _count_links(db: sqlite_utils.Database, plan: Plan) -> int:
     """Matched records whose linked contact or account the update changes."""
-    changes = []
-    if table == "object_records":
-        changes = [
-            "(i.contact_ref IS NOT NULL AND i.contact_ref IS NOT r.contact_id)",
-            "(i.account_ref IS NOT NULL AND i.account_ref IS NOT r.account_id)",
-        ]
-    if not changes:
+    if not plan.table.links:
         return 0
-    source, record = _matches(plan)
+    scoped, params = plan.table.scope("r", plan.site_id, plan.parent_id)
     return int(
         db.execute(
-            f"SELECT count(*) FROM {source} CROSS JOIN {table} r WHERE r.site_id = ? "
-            f"AND r.id = {record} AND {_qualified(where, 'r')} AND ({' OR '.join(changes)})",
-            [plan.site_id, *params],
+            f"SELECT count(*) FROM {_MATCHED} CROSS JOIN {plan.table.name} r "
+            f"WHERE {scoped} AND r.id = m.record_id "
+            "AND ((i.contact_ref IS NOT NULL AND i.contact_ref IS NOT r.contact_id) "
+            "OR (i.account_ref IS NOT NULL AND i.account_ref IS NOT r.account_id))",
+            params,
         ).fetchone()[0]
     )
 
 
-def _update(
-    db: sqlite_utils.Database,
-    plan: Plan,
-    table: str,
-    where: str,
-    params: list[Any],
-    stamp: str,
-) -> int:
+def _update(db: sqlite_utils.Database, plan: Plan, stamp: str) -> int:
     """One ``UPDATE … FROM`` over the matches; fields written only where empty are
     removed from each row's values where the record already has a value."""
+    table = plan.table.name
     values = _without_filled(table, "coalesce(i.upd, i.patch)", plan.fill_fields)
     assignments = [f"fields = json_patch({table}.fields, {values})", "updated_at = ?"]
     written = {c.name for c in plan.columns if c.kind in ("flag", "external_id")}
-    for column in (c for c in FLAG_COLUMNS[table] if c in written):
+    for column in (c for c in plan.table.flags if c in written):
         given = f"json_type(i.flags, '$.{column}') IS NOT NULL"
         if column in plan.fill_flags:
             given += f" AND coalesce({table}.{column}, '') = ''"
@@ -485,78 +433,60 @@ def _update(
         if column == "external_id":
             value = f"nullif({value}, '')"
         assignments.append(f"{column} = CASE WHEN {given} THEN {value} ELSE {table}.{column} END")
-    if table == "object_records":
+    if plan.table.links:
         assignments += [
-            "contact_id = coalesce(i.contact_ref, object_records.contact_id)",
-            "account_id = coalesce(i.account_ref, object_records.account_id)",
+            f"contact_id = coalesce(i.contact_ref, {table}.contact_id)",
+            f"account_id = coalesce(i.account_ref, {table}.account_id)",
         ]
-    source, record = _matches(plan)
+    scoped, params = plan.table.scope(table, plan.site_id, plan.parent_id)
     return db.execute(
-        f"UPDATE {table} SET {', '.join(assignments)} FROM {source} "
-        f"WHERE {table}.site_id = ? AND {_qualified(where, table)} AND {table}.id = {record}",
-        [stamp, plan.site_id, *params],
+        f"UPDATE {table} SET {', '.join(assignments)} FROM {_MATCHED} "
+        f"WHERE {scoped} AND {table}.id = m.record_id",
+        [stamp, *params],
     ).rowcount
 
 
-def _matches(plan: Plan) -> tuple[str, str]:
-    """The rows (as ``i``) joined to the records they update, and the column of their ids."""
-    return "import_matches m JOIN import_rows i ON i.ordinal = m.ordinal", "m.record_id"
+# The rows (as ``i``) joined to the records they update (``m.record_id``).
+_MATCHED = "import_matches m JOIN import_rows i ON i.ordinal = m.ordinal"
 
 
 def _without_filled(table: str, values: str, fields: Sequence[str]) -> str:
     for start in range(0, len(fields), PATHS_PER_CALL):
         paths = ", ".join(
-            f"CASE WHEN coalesce(json_extract({table}.fields, '{_path('field:' + name)}'), '') "
-            f"<> '' "
-            f"THEN '{_path('field:' + name)}' ELSE '{NEVER}' END"
+            f"CASE WHEN coalesce(json_extract({table}.fields, '{path(name)}'), '') <> '' "
+            f"THEN '{path(name)}' ELSE '{NEVER}' END"
             for name in fields[start : start + PATHS_PER_CALL]
         )
         values = f"json_remove({values}, {paths})"
     return values
 
 
-def _insert(
-    db: sqlite_utils.Database, plan: Plan, table: str, creatable: str, next_id: int, stamp: str
-) -> int:
+# What a new record's columns besides ``fields`` get from the row's ``flags``.
+_NEW = {
+    "is_subscribed": "coalesce(json_extract(flags, '$.is_subscribed'), 1)",
+    "is_bounced": "coalesce(json_extract(flags, '$.is_bounced'), 0)",
+    "email_format": "coalesce(json_extract(flags, '$.email_format'), '')",
+    "external_id": "nullif(json_extract(flags, '$.external_id'), '')",
+}
+
+
+def _insert(db: sqlite_utils.Database, plan: Plan, creatable: str, next_id: int, stamp: str) -> int:
     """New records for the rows left, ids in staged order."""
-    numbered = "? + row_number() OVER (ORDER BY ordinal) - 1"
-    if table == "contacts":
-        columns = "site_id, id, created_at, updated_at, is_subscribed, is_bounced, email_format"
-        values = (
-            f"?, {numbered}, ?, ?, "
-            "coalesce(json_extract(flags, '$.is_subscribed'), 1), "
-            "coalesce(json_extract(flags, '$.is_bounced'), 0), "
-            "coalesce(json_extract(flags, '$.email_format'), '')"
-        )
-        args: list[Any] = [plan.site_id, next_id, stamp, stamp]
-    elif table == "accounts":
-        columns, values = "site_id, id, created_at, updated_at", f"?, {numbered}, ?, ?"
-        args = [plan.site_id, next_id, stamp, stamp]
-    else:
-        columns = (
-            "site_id, family, parent_id, id, created_at, updated_at, external_id, contact_id, "
-            "account_id"
-        )
-        values = (
-            f"?, ?, ?, {numbered}, ?, ?, nullif(json_extract(flags, '$.external_id'), ''), "
-            "contact_ref, account_ref"
-        )
-        args = [plan.site_id, plan.family, plan.parent_id, next_id, stamp, stamp]
+    table = plan.table
+    columns = ["site_id", "id", "created_at", "updated_at"]
+    values = ["?", "? + row_number() OVER (ORDER BY ordinal) - 1", "?", "?"]
+    args: list[Any] = [plan.site_id, next_id, stamp, stamp]
+    if table.per_parent:
+        columns += ["family", "parent_id"]
+        values += ["?", "?"]
+        args += [table.family, plan.parent_id]
+    columns += table.flags
+    values += [_NEW[flag] for flag in table.flags]
+    if table.links:
+        columns += ["contact_id", "account_id"]
+        values += ["contact_ref", "account_ref"]
     return db.execute(
-        f"INSERT INTO {table} ({columns}, fields) SELECT {values}, patch FROM import_rows "
-        f"WHERE {creatable} ORDER BY ordinal",
+        f"INSERT INTO {table.name} ({', '.join(columns)}, fields) "
+        f"SELECT {', '.join(values)}, patch FROM import_rows WHERE {creatable} ORDER BY ordinal",
         args,
     ).rowcount
-
-
-def _qualified(where: str, alias: str) -> str:
-    """``scope``'s condition on the columns of ``alias``."""
-    return where.replace("family", f"{alias}.family").replace("parent_id", f"{alias}.parent_id")
-
-
-def _path(match: str) -> str:
-    """The JSON path of ``field:<name>``; names are catalog internal names or ids."""
-    name = match.removeprefix("field:")
-    if not NAME.match(name):
-        raise ValueError(f"not a field name: {name!r}")
-    return f'$."{name}"'

@@ -10,7 +10,7 @@ import orjson
 import sqlite_utils
 from sqlite_utils import Migrations
 
-from emulator import values
+from emulator.core import values
 
 migrations = Migrations("eloqua_emulator")
 
@@ -396,6 +396,13 @@ def m011_notification_instance(db: sqlite_utils.Database) -> None:
     )
     # also: find instances by GUID alone, and never the same GUID in two sites
     db.execute("CREATE UNIQUE INDEX service_instances_id ON service_instances (id)")
+
+
+@migrations()
+def m012_no_poll_columns(db: sqlite_utils.Database) -> None:
+    """Poll counts live in memory (``core.progression.Polls``); these were never written."""
+    db.execute("ALTER TABLE syncs DROP COLUMN reads")
+    db.execute("ALTER TABLE syncs DROP COLUMN shown")
 
 
 # Tables whose site-0 rows are copied into every new site.

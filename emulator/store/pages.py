@@ -1,4 +1,4 @@
-"""Compile a :class:`~emulator.listing.ListQuery` into one page of SQL rows.
+"""Compile a :class:`~emulator.core.listing.ListQuery` into one page of SQL rows.
 
 Items are stored as JSON text and come back as JSON text, so a page is served without
 decoding a single item. Properties are read with ``json_extract`` on a bound path (never
@@ -13,7 +13,7 @@ from typing import Any
 
 import sqlite_utils
 
-from emulator.listing import Kind, Listing, ListQuery, Term, like_pattern
+from emulator.core.listing import Kind, Listing, ListQuery, Term, like_pattern
 
 
 @dataclass(frozen=True)

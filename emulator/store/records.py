@@ -10,57 +10,17 @@ from typing import Any
 import orjson
 import sqlite_utils
 
-from emulator.types import JSONObject
+from emulator.core.types import JSONObject
+from emulator.store import tables
 
 BATCH = 1000
-
-_COLUMNS: dict[str, tuple[str, ...]] = {
-    "contacts": (
-        "id",
-        "created_at",
-        "updated_at",
-        "account_id",
-        "is_subscribed",
-        "is_bounced",
-        "email_format",
-        "fields",
-    ),
-    "accounts": ("id", "created_at", "updated_at", "fields"),
-    "object_records": (
-        "family",
-        "parent_id",
-        "id",
-        "external_id",
-        "contact_id",
-        "account_id",
-        "created_at",
-        "updated_at",
-        "fields",
-    ),
-    "activities": (
-        "id",
-        "type",
-        "created_at",
-        "contact_id",
-        "visitor_id",
-        "external_id",
-        "asset_type",
-        "asset_name",
-        "asset_id",
-        "campaign_id",
-        "fields",
-    ),
-    "campaigns": ("id", "created_at", "updated_at", "fields"),
-    "lead_scores": ("model_id", "contact_id", "fields"),
-    "campaign_responses": ("id", "created_at", "campaign_id", "contact_id", "fields"),
-}
 
 
 def insert_rows(
     db: sqlite_utils.Database, table: str, site_id: int, rows: Iterable[JSONObject]
 ) -> int:
     """Insert dicts keyed by column name (``fields`` as a dict); returns the count."""
-    columns = _COLUMNS[table]
+    columns = tables.STORED[table]
     sql = (
         f"INSERT INTO {table} (site_id, {', '.join(columns)}) "
         f"VALUES (?, {', '.join('?' for _ in columns)})"
@@ -94,25 +54,20 @@ def _batches(rows: Iterator[tuple[Any, ...]], size: int) -> Iterator[list[tuple[
 
 
 def count(db: sqlite_utils.Database, table: str, site_id: int) -> int:
-    if table not in _COLUMNS:
+    """Rows of an SQL table in a site."""
+    if table not in tables.STORED:
         raise KeyError(table)
     return int(
         db.execute(f"SELECT count(*) FROM {table} WHERE site_id = ?", [site_id]).fetchone()[0]
     )
 
 
-# Record tables an import can write: (table, extra WHERE for the family, its parameters).
-def scope(family: str, parent_id: int) -> tuple[str, str, list[Any]]:
-    if family in ("customObjects", "events"):
-        return "object_records", "family = ? AND parent_id = ?", [family, parent_id]
-    return family, "1 = 1", []
-
-
-def next_record_id(db: sqlite_utils.Database, family: str, parent_id: int, site_id: int) -> int:
-    table, where, scope_params = scope(family, parent_id)
+def next_record_id(
+    db: sqlite_utils.Database, table: tables.RecordTable, site_id: int, parent_id: int
+) -> int:
+    where, params = table.scope("r", site_id, parent_id)
     row = db.execute(
-        f"SELECT coalesce(max(id), 0) + 1 FROM {table} WHERE site_id = ? AND {where}",
-        [site_id, *scope_params],
+        f"SELECT coalesce(max(r.id), 0) + 1 FROM {table.name} r WHERE {where}", params
     ).fetchone()
     return int(row[0])
 

@@ -3,7 +3,7 @@ sync's ``recordIndex`` runs across its files in upload order."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from itertools import islice
 
 import sqlite_utils
@@ -80,21 +80,6 @@ def files_of_sync(
     ]
 
 
-def rows_of_file(db: sqlite_utils.Database, file_id: int, size: int = BATCH) -> Iterator[list[str]]:
-    """A file's rows in order, ``size`` at a time (memory stays bounded)."""
-    last = 0
-    while True:
-        batch = db.execute(
-            "SELECT ordinal, data FROM staged_rows WHERE file_id = ? AND ordinal > ? "
-            "ORDER BY ordinal LIMIT ?",
-            [file_id, last, size],
-        ).fetchall()
-        if not batch:
-            return
-        last = batch[-1][0]
-        yield [row[1] for row in batch]
-
-
 def delete_files(db: sqlite_utils.Database, file_ids: list[int]) -> None:
     for start in range(0, len(file_ids), 500):
         chunk = file_ids[start : start + 500]
@@ -111,18 +96,6 @@ def open_file_ids(
         for r in db.execute(
             "SELECT id FROM staged_files WHERE site_id = ? AND kind = ? AND definition_id = ? "
             "AND sync_id IS NULL",
-            [site_id, kind, definition_id],
-        )
-    ]
-
-
-def all_file_ids(
-    db: sqlite_utils.Database, site_id: int, kind: str, definition_id: int
-) -> list[int]:
-    return [
-        int(r[0])
-        for r in db.execute(
-            "SELECT id FROM staged_files WHERE site_id = ? AND kind = ? AND definition_id = ?",
             [site_id, kind, definition_id],
         )
     ]
@@ -146,3 +119,12 @@ def expired_file_ids(db: sqlite_utils.Database, now: float) -> list[int]:
             "SELECT id FROM staged_files WHERE sync_id IS NULL AND expires_at <= ?", [now]
         )
     ]
+
+
+def value_of(key: str) -> tuple[str, str]:
+    """How SQL reads ``key`` of a staged row's ``data`` (every value is stored as text):
+    ``(function, argument)``, called as ``function(data, argument)``. A key that a JSON path
+    cannot name goes through ``eloqua_staged``."""
+    if '"' in key or "\\" in key:
+        return "eloqua_staged", key
+    return "json_extract", f'$."{key}"'

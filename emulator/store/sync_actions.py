@@ -8,14 +8,15 @@ from typing import Any
 
 import sqlite_utils
 
-from emulator.store.import_rows import NAME, Plan
-from emulator.store.records import scope
+from emulator.store import staging
+from emulator.store.filter_sql import Selection
+from emulator.store.import_rows import Plan
+from emulator.store.tables import Match, RecordTable
 
 TARGETS = "temp.action_targets"
 
 
 def prepare(db: sqlite_utils.Database) -> None:
-    db.execute("PRAGMA temp_store = MEMORY")
     db.execute("DROP TABLE IF EXISTS temp.action_targets")
     db.execute("CREATE TEMP TABLE action_targets (record_id INTEGER PRIMARY KEY)")
 
@@ -24,21 +25,26 @@ def drop(db: sqlite_utils.Database) -> None:
     db.execute("DROP TABLE IF EXISTS temp.action_targets")
 
 
-def target(db: sqlite_utils.Database, select: str, params: list[Any]) -> None:
+def _target(db: sqlite_utils.Database, select: str, params: list[Any]) -> None:
     """Add the record ids ``select`` returns to the targets."""
     db.execute(f"INSERT OR IGNORE INTO {TARGETS} (record_id) {select}", params)
+
+
+def target_selection(db: sqlite_utils.Database, selection: Selection) -> None:
+    """The records an export selects."""
+    _target(db, *selection.ids())
 
 
 def target_import_chunk(
     db: sqlite_utils.Database, plan: Plan, first_new: int, created: int
 ) -> None:
     """An import chunk's matched records (``import_matches``) and the ones it created."""
-    target(db, "SELECT record_id FROM import_matches", [])
-    table, where, params = scope(plan.family, plan.parent_id)
-    target(
+    _target(db, "SELECT record_id FROM import_matches", [])
+    scoped, params = plan.table.scope("r", plan.site_id, plan.parent_id)
+    _target(
         db,
-        f"SELECT id FROM {table} WHERE site_id = ? AND {where} AND id >= ? AND id < ?",
-        [plan.site_id, *params, first_new, first_new + created],
+        f"SELECT r.id FROM {plan.table.name} r WHERE {scoped} AND r.id >= ? AND r.id < ?",
+        [*params, first_new, first_new + created],
     )
 
 
@@ -100,39 +106,30 @@ def member_status(db: sqlite_utils.Database, step: Step, status: str, *, every: 
     ).rowcount
 
 
-@dataclass(frozen=True)
-class Identifier:
-    """How a staged value names a record: ``id``, ``external_id``, ``email`` or
-    ``field:<internal name>``."""
-
-    family: str  # contacts | accounts | customObjects | events
-    parent_id: int
-    match: str
-
-
 def target_staged(
     db: sqlite_utils.Database,
     site_id: int,
     file_ids: list[int],
-    value_sql: str,
-    value_params: list[Any],
-    identifier: Identifier,
+    key: str,
+    table: RecordTable,
+    parent_id: int,
+    match: Match,
 ) -> int:
-    """Add the records the staged rows of ``file_ids`` name (their value: ``value_sql``
-    over ``data``) to the targets; how many rows named none. The values go to an indexed
-    temporary table first, so the lookup is one join whatever the identifier: an id or an
-    e-mail address probes the record index, another field scans the records once."""
+    """Add the records that the staged rows of ``file_ids`` name by their value of ``key``
+    to the targets; how many rows named none. The values go to an indexed temporary table
+    first, so the lookup is one join whatever the identifier (``RecordTable.join``)."""
     db.execute("DROP TABLE IF EXISTS temp.action_keys")
     db.execute("CREATE TEMP TABLE action_keys (value TEXT, matched INTEGER NOT NULL DEFAULT 0)")
+    function, argument = staging.value_of(key)
     for file_id in file_ids:
         db.execute(
-            f"INSERT INTO action_keys (value) SELECT {value_sql} FROM staged_rows "
+            f"INSERT INTO action_keys (value) SELECT {function}(data, ?) FROM staged_rows "
             "WHERE file_id = ?",
-            [*value_params, file_id],
+            [argument, file_id],
         )
     db.execute("CREATE INDEX temp.action_keys_value ON action_keys (value)")
-    join, params = _join(site_id, identifier)
-    target(db, f"SELECT r.id FROM {join}", params)
+    join, params = table.join(match, "action_keys k", "k.value", site_id, parent_id)
+    _target(db, f"SELECT r.id FROM {join}", params)
     db.execute(
         f"UPDATE action_keys SET matched = 1 WHERE value IN (SELECT k.value FROM {join})",
         params,
@@ -140,38 +137,3 @@ def target_staged(
     unmatched = db.execute("SELECT count(*) FROM action_keys WHERE matched = 0").fetchone()[0]
     db.execute("DROP TABLE temp.action_keys")
     return int(unmatched)
-
-
-def _join(site_id: int, identifier: Identifier) -> tuple[str, list[Any]]:
-    """The staged keys ``k`` joined to the records ``r`` they name (the comparisons of
-    ``import_rows``: ids as exact integers, e-mail addresses ignoring case)."""
-    table, where, scope_params = scope(identifier.family, identifier.parent_id)
-    scoped = where.replace("family", "r.family").replace("parent_id", "r.parent_id")
-    params: list[Any] = [site_id, *scope_params]
-    match = identifier.match
-    if match == "id":
-        return (
-            f"action_keys k CROSS JOIN {table} r ON r.site_id = ? AND {scoped} "
-            "AND r.id = CAST(k.value AS INTEGER) AND CAST(r.id AS TEXT) = k.value",
-            params,
-        )
-    if match == "email":
-        return (
-            "action_keys k CROSS JOIN contacts r INDEXED BY contacts_email "
-            "ON r.site_id = ? AND r.email_key = lower(k.value)",
-            [site_id],
-        )
-    if match == "external_id":
-        return (
-            f"{table} r JOIN action_keys k ON r.site_id = ? AND {scoped} "
-            "AND k.value = r.external_id",
-            params,
-        )
-    name = match.removeprefix("field:")
-    if not NAME.match(name):
-        raise ValueError(f"not a field name: {name!r}")
-    return (
-        f"{table} r JOIN action_keys k ON r.site_id = ? AND {scoped} "
-        "AND k.value = CAST(json_extract(r.fields, ?) AS TEXT)",
-        [*params, f'$."{name}"'],
-    )

@@ -8,13 +8,13 @@ from dataclasses import dataclass
 import orjson
 import sqlite_utils
 
-from emulator.listing import Listing, ListQuery
+from emulator.core.listing import Listing, ListQuery
 from emulator.store.pages import Page, Source, select_page
 
 _COLUMNS = (
     "site_id, id, kind, definition_id, family, parent_id, synced_instance_uri, user_id, "
-    "created_by, status, callback_url, created_at, created_epoch, started_at, ended_at, reads, "
-    "shown, advanced"
+    "created_by, status, callback_url, created_at, created_epoch, started_at, ended_at, "
+    "advanced"
 )
 
 
@@ -35,8 +35,6 @@ class SyncRow:
     created_epoch: float
     started_at: str | None
     ended_at: str | None
-    reads: int
-    shown: int
     advanced: int
 
 
@@ -59,8 +57,6 @@ def insert(db: sqlite_utils.Database, row: SyncRow) -> None:
             row.created_epoch,
             row.started_at,
             row.ended_at,
-            row.reads,
-            row.shown,
             row.advanced,
         ],
     )
@@ -216,99 +212,3 @@ def page_rejects(
         "sync_rejects", "item", "site_id = ? AND sync_id = ?", [site_id, sync_id], columns
     )
     return select_page(db, source, listing, query, key="sync_rejects.record_index")
-
-
-def delete_all(db: sqlite_utils.Database, site_id: int, sync_id: int) -> None:
-    for table in ("sync_logs", "sync_rejects"):
-        db.execute(f"DELETE FROM {table} WHERE site_id = ? AND sync_id = ?", [site_id, sync_id])
-
-
-@dataclass(frozen=True)
-class ExportData:
-    row_count: int | None
-    columns: list[str]
-    expires_at: float | None
-
-
-def set_export(
-    db: sqlite_utils.Database,
-    site_id: int,
-    id_: int,
-    row_count: int,
-    columns: list[str],
-    expires_at: float,
-) -> None:
-    db.execute(
-        "UPDATE syncs SET row_count = ?, columns = ?, data_expires_at = ? "
-        "WHERE site_id = ? AND id = ?",
-        [row_count, orjson.dumps(columns).decode(), expires_at, site_id, id_],
-    )
-
-
-def export_data(db: sqlite_utils.Database, site_id: int, id_: int) -> ExportData:
-    row = db.execute(
-        "SELECT row_count, columns, data_expires_at FROM syncs WHERE site_id = ? AND id = ?",
-        [site_id, id_],
-    ).fetchone()
-    columns = orjson.loads(row[1]) if row and row[1] else []
-    return ExportData(row[0] if row else None, columns, row[2] if row else None)
-
-
-def latest_export_sync(
-    db: sqlite_utils.Database, site_id: int, definition_id: int, family: str, parent_id: int
-) -> int | None:
-    """The newest ended sync of an export definition: what ``…/exports/{id}/data`` serves."""
-    row = db.execute(
-        "SELECT id FROM syncs WHERE site_id = ? AND kind = 'exports' AND definition_id = ? "
-        "AND family = ? AND parent_id = ? AND status IN ('success', 'warning') "
-        "ORDER BY id DESC LIMIT 1",
-        [site_id, definition_id, family, parent_id],
-    ).fetchone()
-    return None if row is None else int(row[0])
-
-
-def export_rows(
-    db: sqlite_utils.Database, site_id: int, sync_id: int, after: int, upto: int
-) -> list[bytes]:
-    """Rows ``after < ordinal <= upto`` as UTF-8 JSON bytes: an indexed range scan whatever
-    the offset, and no decoding on the way out."""
-    return [
-        r[0]
-        for r in db.execute(
-            "SELECT CAST(data AS BLOB) FROM export_rows WHERE site_id = ? AND sync_id = ? "
-            "AND ordinal > ? AND ordinal <= ? ORDER BY ordinal",
-            [site_id, sync_id, after, upto],
-        )
-    ]
-
-
-def drop_export_rows(db: sqlite_utils.Database, site_id: int, sync_ids: list[int]) -> None:
-    for sync_id in sync_ids:
-        db.execute("DELETE FROM export_rows WHERE site_id = ? AND sync_id = ?", [site_id, sync_id])
-        db.execute(
-            "UPDATE syncs SET data_expires_at = 0 WHERE site_id = ? AND id = ?", [site_id, sync_id]
-        )
-
-
-def export_syncs_of(
-    db: sqlite_utils.Database, site_id: int, definition_id: int, family: str, parent_id: int
-) -> list[int]:
-    return [
-        int(r[0])
-        for r in db.execute(
-            "SELECT id FROM syncs WHERE site_id = ? AND kind = 'exports' AND definition_id = ? "
-            "AND family = ? AND parent_id = ?",
-            [site_id, definition_id, family, parent_id],
-        )
-    ]
-
-
-def expired_exports(db: sqlite_utils.Database, now: float) -> list[tuple[int, int]]:
-    return [
-        (int(r[0]), int(r[1]))
-        for r in db.execute(
-            "SELECT site_id, id FROM syncs WHERE kind = 'exports' AND data_expires_at > 0 "
-            "AND data_expires_at <= ?",
-            [now],
-        )
-    ]

@@ -1,482 +1,310 @@
-"""Import semantics (reference §10, §12): matching, update and import rules, type checks,
-rejects with 1-based indexes across files, and what ends up stored."""
+"""Import syncs run end to end without HTTP: define, stage, ``syncs.create``, then the
+runner (``claim_next`` + ``run``) or ``domain.imports.apply`` itself. What was stored is
+read back through an export; the outcome through the sync's logs and rejects."""
 
 from __future__ import annotations
 
 from typing import Any
 
-import orjson
 import pytest
 
-from tests.routes.bulk import Bulk
+from emulator.domain import imports
+from emulator.engine import runner
+from tests.domain.support import CITY, EMAIL, FIRST, Bulk, sync_id
 
-EMAIL = "{{Contact.Field(C_EmailAddress)}}"
-FIRST = "{{Contact.Field(C_FirstName)}}"
-CITY = "{{Contact.Field(C_City)}}"
-
-
-@pytest.fixture
-def bulk(client_factory, settings_factory):
-    return Bulk(client_factory(settings_factory(sync_progression="immediate")))
-
-
-def site_of(bulk: Bulk) -> int:
-    return int(bulk.client.get("/id", headers=bulk.headers).json()["site"]["id"])
-
-
-def contacts(bulk: Bulk, **where: str) -> list[dict[str, Any]]:
-    """Stored contacts whose fields match, read straight from the store."""
-    site = site_of(bulk)
-    store = bulk.emulator.store
-    rows = store.read_sync(
-        lambda db: db.execute(
-            "SELECT id, created_at, updated_at, is_subscribed, fields FROM contacts "
-            "WHERE site_id = ? ORDER BY id",
-            [site],
-        ).fetchall()
-    )
-    found = []
-    for id_, created, updated, subscribed, fields in rows:
-        values = orjson.loads(fields)
-        if all(values.get(k) == v for k, v in where.items()):
-            found.append(
-                {
-                    "id": id_,
-                    "created_at": created,
-                    "updated_at": updated,
-                    "is_subscribed": subscribed,
-                    **values,
-                }
-            )
-    return found
+EMPLOYEES = "{{Contact.Field(C_Employees1)}}"
+CO_ID = "{{CustomObject[9].Id}}"
+CO_EXTERNAL = "{{CustomObject[9].ExternalId}}"
+CO_REGISTRATION = "{{CustomObject[9].Field[103]}}"  # required (hasNotNullConstraint)
+CO_WEBINAR = "{{CustomObject[9].Field[105]}}"
 
 
 def contact_import(bulk: Bulk, **options: Any) -> str:
-    return bulk.define(
-        "/contacts/imports",
-        {
-            "name": "c",
-            "fields": {"email": EMAIL, "first": FIRST, "city": CITY},
-            "identifierFieldName": "email",
-            **options,
-        },
-    )
+    body = {
+        "name": "people",
+        "fields": {"email": EMAIL, "first": FIRST, "city": CITY},
+        "identifierFieldName": "email",
+        **options,
+    }
+    return str(bulk.define("contacts", "imports", body)["uri"])
 
 
-def test_new_contacts_are_created_and_existing_ones_updated_by_email(bulk, clock) -> None:
-    existing = contacts(bulk, C_EmailAddress="sbrown@example.org")[0]
+def people(bulk: Bulk) -> list[dict[str, Any]]:
+    """The contacts of these tests (addresses at imp.test) as stored."""
+    return bulk.contacts("imp.test", first=FIRST, city=CITY)
+
+
+def registrations(bulk: Bulk) -> list[dict[str, Any]]:
+    """Webinar registrations (custom object 9) whose external id starts with T-."""
+    fields = {"id": CO_ID, "external": CO_EXTERNAL, "reg": CO_REGISTRATION, "webinar": CO_WEBINAR}
+    return bulk.export("customObjects", fields, 9, filter=f"'{CO_EXTERNAL}' ~ 'T-%'")
+
+
+def test_new_addresses_create_contacts_and_known_ones_update_them(bulk: Bulk) -> None:
     uri = contact_import(bulk)
-    clock.advance(60)
-    sync = bulk.run(
+    first = bulk.run(uri, [{"email": "ann@imp.test", "first": "Ann", "city": "Oslo"}])
+    assert (first.status, bulk.logs(first.id)["ELQ-00004"]) == ("success", 1)
+    (ann,) = people(bulk)
+    second = bulk.run(
         uri,
         [
-            {"email": "SBrown@Example.org", "first": "Siobhán", "city": "Cork"},
-            {"email": "fresh@example.com", "first": "Ngọc", "city": "Huế"},
+            {"email": "ANN@Imp.test", "first": "Ann", "city": "Bergen"},
+            {"email": "bo@imp.test", "first": "Bo", "city": "Turku"},
         ],
     )
-    assert sync["status"] == "success"
-    assert bulk.logs(sync["uri"])["ELQ-00004"] == 1
-    assert bulk.logs(sync["uri"])["ELQ-00022"] == 1
-    updated = contacts(bulk, C_EmailAddress="SBrown@Example.org")[0]
-    assert updated["id"] == existing["id"]
-    assert updated["C_City"] == "Cork"
-    assert updated["created_at"] == existing["created_at"]
-    assert updated["updated_at"] > existing["updated_at"]
-    created = contacts(bulk, C_EmailAddress="fresh@example.com")[0]
-    assert created["id"] == 301
-    assert created["C_FirstName"] == "Ngọc"
-    assert created["created_at"] == created["updated_at"]
+    logs = bulk.logs(second.id)
+    assert (logs["ELQ-00004"], logs["ELQ-00022"]) == (1, 1)
+    assert second.status == "success"
+    stored = people(bulk)
+    assert [(c["email"], c["city"]) for c in stored] == [
+        ("ANN@Imp.test", "Bergen"),
+        ("bo@imp.test", "Turku"),
+    ]
+    assert stored[0]["id"] == ann["id"]
+    assert int(stored[1]["id"]) > int(ann["id"])
 
 
 @pytest.mark.parametrize(
-    ("rule", "new_city", "expected"),
+    ("rule", "before", "new", "after"),
     [
-        ("always", "", ""),
-        ("ifNewIsNotNull", "", "Köln"),
-        ("ifNewIsNotNull", "Bonn", "Bonn"),
-        ("ifExistingIsNull", "Bonn", "Köln"),
-        ("useFieldRule", "Bonn", "Bonn"),
+        ("always", "Oslo", "", ""),
+        ("ifNewIsNotNull", "Oslo", "", "Oslo"),
+        ("ifNewIsNotNull", "Oslo", "Bergen", "Bergen"),
+        ("ifExistingIsNull", "Oslo", "Bergen", "Oslo"),
+        ("ifExistingIsNull", "", "Bergen", "Bergen"),
     ],
 )
-def test_update_rules(bulk, rule, new_city, expected) -> None:
-    before = contacts(bulk, C_EmailAddress="sbrown@example.org")[0]
-    assert before["C_City"] == "Köln"
-    uri = contact_import(bulk, updateRule=rule)
-    bulk.run(uri, [{"email": "sbrown@example.org", "city": new_city}])
-    assert contacts(bulk, C_EmailAddress="sbrown@example.org")[0]["C_City"] == expected
+def test_update_rules_decide_whether_a_value_replaces_the_stored_one(
+    bulk: Bulk, rule, before, new, after
+) -> None:
+    bulk.run(contact_import(bulk), [{"email": "cy@imp.test", "first": "Cy", "city": before}])
+    updated = bulk.run(
+        contact_import(bulk, updateRule=rule), [{"email": "cy@imp.test", "city": new}]
+    )
+    assert bulk.logs(updated.id)["ELQ-00022"] == 1
+    assert [c["city"] for c in people(bulk)] == [after]
 
 
-def test_update_rule_by_field_overrides_the_rule(bulk) -> None:
+def test_an_update_rule_by_field_overrides_the_definitions_rule(bulk: Bulk) -> None:
+    bulk.run(contact_import(bulk), [{"email": "di@imp.test", "first": "Di", "city": "Oslo"}])
     uri = contact_import(bulk, updateRule="always", updateRuleByField={"city": "ifExistingIsNull"})
-    bulk.run(uri, [{"email": "sbrown@example.org", "first": "Shiv", "city": "Bonn"}])
-    stored = contacts(bulk, C_EmailAddress="sbrown@example.org")[0]
-    assert (stored["C_FirstName"], stored["C_City"]) == ("Shiv", "Köln")
+    bulk.run(uri, [{"email": "di@imp.test", "first": "Diana", "city": "Bergen"}])
+    assert [(c["first"], c["city"]) for c in people(bulk)] == [("Diana", "Oslo")]
 
 
-def test_create_only_leaves_existing_contacts_alone(bulk) -> None:
-    uri = contact_import(bulk, importRule="createOnly")
+def test_create_only_leaves_existing_contacts_untouched(bulk: Bulk) -> None:
+    bulk.run(contact_import(bulk), [{"email": "ed@imp.test", "city": "Oslo"}])
     sync = bulk.run(
-        uri, [{"email": "sbrown@example.org", "city": "Bonn"}, {"email": "only@example.com"}]
+        contact_import(bulk, importRule="createOnly"),
+        [{"email": "ed@imp.test", "city": "Bergen"}, {"email": "fay@imp.test", "city": "Turku"}],
     )
-    assert contacts(bulk, C_EmailAddress="sbrown@example.org")[0]["C_City"] == "Köln"
-    assert bulk.logs(sync["uri"])["ELQ-00004"] == 1
-    assert bulk.logs(sync["uri"])["ELQ-00022"] == 0
+    logs = bulk.logs(sync.id)
+    assert (logs["ELQ-00004"], logs["ELQ-00022"]) == (1, 0)
+    assert [(c["email"], c["city"]) for c in people(bulk)] == [
+        ("ed@imp.test", "Oslo"),
+        ("fay@imp.test", "Turku"),
+    ]
 
 
-def test_update_only_creates_nothing_and_warns(bulk) -> None:
-    uri = contact_import(bulk, importRule="updateOnly")
+def test_update_only_creates_nothing_and_warns_of_unmatched_rows(bulk: Bulk) -> None:
+    bulk.run(contact_import(bulk), [{"email": "gus@imp.test", "city": "Oslo"}])
     sync = bulk.run(
-        uri, [{"email": "sbrown@example.org", "city": "Bonn"}, {"email": "nobody@example.com"}]
+        contact_import(bulk, importRule="updateOnly"),
+        [{"email": "gus@imp.test", "city": "Bergen"}, {"email": "hal@imp.test", "city": "Turku"}],
     )
-    assert sync["status"] == "warning"
-    assert bulk.logs(sync["uri"])["ELQ-00034"] == 1
-    assert contacts(bulk, C_EmailAddress="nobody@example.com") == []
-    assert contacts(bulk, C_EmailAddress="sbrown@example.org")[0]["C_City"] == "Bonn"
+    logs = bulk.logs(sync.id)
+    assert sync.status == "warning"
+    assert (logs["ELQ-00004"], logs["ELQ-00022"], logs["ELQ-00034"]) == (0, 1, 1)
+    assert bulk.rejects(sync.id) == []
+    assert [(c["email"], c["city"]) for c in people(bulk)] == [("gus@imp.test", "Bergen")]
 
 
-@pytest.mark.parametrize(("multiple", "updated"), [(True, "all"), (False, "one")])
-def test_multiple_matches(bulk, multiple, updated) -> None:
+def test_bad_rows_are_rejected_with_their_code_and_the_rest_imported(bulk: Bulk) -> None:
     uri = bulk.define(
-        "/contacts/imports",
+        "contacts",
+        "imports",
         {
-            "name": "by city",
-            "fields": {"city": CITY, "title": "{{Contact.Field(C_Title)}}"},
-            "identifierFieldName": "city",
-            "isUpdatingMultipleMatchedRecords": multiple,
-        },
-    )
-    in_cologne = contacts(bulk, C_City="Köln")
-    assert len(in_cologne) > 1
-    bulk.run(uri, [{"city": "Köln", "title": "Kölsch Taster"}])
-    tasters = contacts(bulk, C_Title="Kölsch Taster")
-    expected = [c["id"] for c in in_cologne] if updated == "all" else [in_cologne[0]["id"]]
-    assert [c["id"] for c in tasters] == expected
-
-
-def test_bad_rows_are_rejected_and_the_rest_kept(bulk) -> None:
-    uri = bulk.define(
-        "/contacts/imports",
-        {
-            "name": "types",
+            "name": "typed",
+            "fields": {"email": EMAIL, "staff": EMPLOYEES},
             "identifierFieldName": "email",
-            "fields": {
-                "email": EMAIL,
-                "employees": "{{Contact.Field(C_Employees1)}}",
-                "created": "{{Contact.Field(C_DateCreated)}}",
-            },
         },
-    )
+    )["uri"]
     sync = bulk.run(
         uri,
         [
-            {"email": "ok1@example.com", "employees": "12", "created": "2024-05-01 10:00:00"},
-            {"email": "not-an-email", "employees": "3"},
-            {"email": "ok2@example.com", "employees": "many"},
-            {"email": "ok3@example.com", "created": "yesterday"},
-            {"email": "OK1@example.com"},
-            {"email": "", "employees": "1"},
+            {"email": "ivy@imp.test", "staff": "40"},
+            {"email": "ivy-at-imp.test", "staff": "3"},
+            {"email": "jo@imp.test", "staff": "forty"},
+            {"email": "IVY@imp.test", "staff": "41"},
+            {"email": "", "staff": "7"},
+            {"email": "kim@imp.test", "staff": ""},
         ],
     )
-    assert sync["status"] == "warning"
-    rejects = bulk.rejects(sync["uri"])
+    assert sync.status == "warning"
+    rejects = bulk.rejects(sync.id)
     assert [(r["recordIndex"], r["statusCode"], r["invalidFields"]) for r in rejects] == [
         (2, "ELQ-00002", ["email"]),
-        (3, "ELQ-00040", ["employees"]),
-        (4, "ELQ-00040", ["created"]),
-        (5, "ELQ-00026", ["email"]),
-        (6, "ELQ-00061", ["email"]),
+        (3, "ELQ-00040", ["staff"]),
+        (4, "ELQ-00026", ["email"]),
+        (5, "ELQ-00061", ["email"]),
     ]
-    assert rejects[0] == {
-        "fieldValues": {"email": "not-an-email", "employees": "3", "created": ""},
-        "message": "Invalid email address.",
-        "statusCode": "ELQ-00002",
-        "recordIndex": 2,
-        "invalidFields": ["email"],
+    assert rejects[1] == {
+        "fieldValues": {"email": "jo@imp.test", "staff": "forty"},
+        "message": "Invalid field value.",
+        "statusCode": "ELQ-00040",
+        "recordIndex": 3,
+        "invalidFields": ["staff"],
     }
-    logs = bulk.logs(sync["uri"])
-    assert logs["ELQ-00002"] == 1
-    assert logs["ELQ-00026"] == 1
-    assert logs["ELQ-00001"] == 6
-    assert logs["ELQ-00004"] == 1
-    assert logs["ELQ-00060"] == 5
-    assert contacts(bulk, C_EmailAddress="ok1@example.com")[0]["C_Employees1"] == "12"
-
-
-def test_record_index_runs_across_the_staged_files(bulk) -> None:
-    uri = contact_import(bulk)
-    bulk.stage(uri, [{"email": f"first{i}@example.com"} for i in range(3)])
-    bulk.stage(uri, [{"email": "second@example.com"}, {"email": "broken"}])
-    sync = bulk.wait(bulk.sync(uri)["uri"])
-    assert [r["recordIndex"] for r in bulk.rejects(sync["uri"])] == [5]
-
-
-def test_keys_outside_the_definition_end_in_warning_with_no_rejects(bulk) -> None:
-    """Recorded pod traffic: an extra ``id`` key is enough (reference §9.2)."""
-    uri = contact_import(bulk)
-    sync = bulk.run(uri, [{"email": "extra@example.com", "id": 5}])
-    assert sync["status"] == "warning"
-    assert bulk.rejects(sync["uri"]) == []
-    logs = bulk.get(sync["uri"] + "/logs")["items"]
-    ignored = [entry for entry in logs if entry["statusCode"] == "ELQ-00111"]
-    assert (
-        ignored[0]["message"] == "Field id is not part of import definition, and will be ignored."
+    logs = bulk.logs(sync.id)
+    assert (logs["ELQ-00001"], logs["ELQ-00004"], logs["ELQ-00060"]) == (6, 2, 4)
+    assert (logs["ELQ-00002"], logs["ELQ-00144"], logs["ELQ-00026"], logs["ELQ-00061"]) == (
+        1,
+        1,
+        1,
+        1,
     )
-    assert ignored[0]["severity"] == "warning"
-    assert contacts(bulk, C_EmailAddress="extra@example.com")
-
-
-def test_logs_come_in_the_order_a_pod_writes_them(bulk) -> None:
-    uri = contact_import(bulk)
-    sync = bulk.run(uri, [{"email": "a@example.com", "first": "A", "city": "B"}])
-    codes = [entry["statusCode"] for entry in bulk.get(sync["uri"] + "/logs")["items"]]
-    assert codes == [
-        "ELQ-00130",
-        "ELQ-00137",
-        "ELQ-00101",
-        "ELQ-00001",
-        "ELQ-00003",
-        "ELQ-00004",
-        "ELQ-00022",
+    stored = bulk.contacts("imp.test", staff=EMPLOYEES)
+    assert [(c["email"], c["staff"]) for c in stored] == [
+        ("ivy@imp.test", "40"),
+        ("kim@imp.test", ""),
     ]
 
 
-def test_account_import_with_link_users(bulk) -> None:
+def test_record_indexes_run_across_the_staged_files(bulk: Bulk) -> None:
+    uri = contact_import(bulk)
+    bulk.stage(uri, [{"email": "lu@imp.test"}, {"email": "mo@imp.test"}])
+    bulk.stage(uri, [{"email": "broken"}, {"email": "ned@imp.test"}])
+    bulk.sync(uri)
+    sync = bulk.run_next()
+    assert [(r["recordIndex"], r["statusCode"]) for r in bulk.rejects(sync.id)] == [
+        (3, "ELQ-00002")
+    ]
+    assert bulk.logs(sync.id)["ELQ-00004"] == 3
+
+
+def test_keys_outside_the_definition_are_ignored_with_a_warning(bulk: Bulk) -> None:
+    sync = bulk.run(contact_import(bulk), [{"email": "ola@imp.test", "colour": "teal"}])
+    assert sync.status == "warning"
+    assert bulk.rejects(sync.id) == []
+    (ignored,) = [line for line in bulk.log_lines(sync.id) if line["statusCode"] == "ELQ-00111"]
+    assert ignored["severity"] == "warning"
+    assert "colour" in ignored["message"]
+    assert [c["email"] for c in people(bulk)] == ["ola@imp.test"]
+
+
+def test_updating_multiple_matches_updates_every_record_with_the_value(bulk: Bulk) -> None:
+    bulk.run(
+        contact_import(bulk),
+        [{"email": f"{name}@imp.test", "city": "Zzyzx"} for name in ("pia", "quin", "rex")],
+    )
+    by_city = {
+        "name": "by city",
+        "fields": {"city": CITY, "first": FIRST},
+        "identifierFieldName": "city",
+    }
+    one = bulk.define("contacts", "imports", by_city)["uri"]
+    bulk.run(one, [{"city": "Zzyzx", "first": "One"}])
+    assert [c["first"] for c in people(bulk)] == ["One", "", ""]
+    every = bulk.define(
+        "contacts", "imports", {**by_city, "isUpdatingMultipleMatchedRecords": True}
+    )
+    bulk.run(every["uri"], [{"city": "Zzyzx", "first": "All"}])
+    assert [c["first"] for c in people(bulk)] == ["All", "All", "All"]
+
+
+def test_custom_object_records_are_created_then_updated_by_external_id(bulk: Bulk) -> None:
     uri = bulk.define(
-        "/accounts/imports",
-        {
-            "name": "accounts",
-            "linkUsers": True,
-            "identifierFieldName": "company",
-            "fields": {
-                "company": "{{Account.Field(M_CompanyName)}}",
-                "country": "{{Account.Field(M_Country)}}",
-            },
-        },
-    )
-    sync = bulk.run(
-        uri,
-        [
-            {"company": "Ümlaut Widgets GmbH", "country": "Ireland"},
-            {"company": "", "country": "France"},
-        ],
-    )
-    assert sync["status"] == "warning"
-    logs = bulk.logs(sync["uri"])
-    assert logs["ELQ-00005"] == 1
-    assert logs["ELQ-00061"] == 1
-
-
-def test_custom_object_records_by_id_and_external_id_with_data_cards(bulk) -> None:
-    uri = bulk.define(
-        "/customObjects/9/imports",
-        {
-            "name": "webinar",
-            "identifierFieldName": "id",
-            "fields": {
-                "id": "{{CustomObject[9].Id}}",
-                "external": "{{CustomObject[9].ExternalId}}",
-                "email": "{{CustomObject[9].Field[104]}}",
-            },
-            "mapDataCards": True,
-            "mapDataCardsEntityType": "Contact",
-            "mapDataCardsEntityField": EMAIL,
-            "mapDataCardsSourceField": "email",
-        },
-    )
-    sync = bulk.run(
-        uri,
-        [
-            {"id": "", "external": "EXT-NEW", "email": "sbrown@example.org"},
-            {"id": "1", "email": "sbrown@example.org"},
-            {"id": "999999", "email": "x@example.com"},
-        ],
-    )
-    logs = bulk.logs(sync["uri"])
-    assert (logs["ELQ-00007"], logs["ELQ-00012"], logs["ELQ-00034"]) == (1, 1, 1)
-    assert logs["ELQ-00025"] >= 1
-    store = bulk.emulator.store
-    site = site_of(bulk)
-    row = store.read_sync(
-        lambda db: db.execute(
-            "SELECT external_id, contact_id FROM object_records WHERE site_id = ? AND family = "
-            "'customObjects' AND parent_id = 9 AND external_id = 'EXT-NEW'",
-            [site],
-        ).fetchone()
-    )
-    assert row[0] == "EXT-NEW"
-    assert row[1] == contacts(bulk, C_EmailAddress="sbrown@example.org")[0]["id"]
-
-
-def test_event_registrants(bulk) -> None:
-    uri = bulk.define(
-        "/events/3/imports",
-        {
-            "name": "registrants",
-            "fields": {"email": "{{Event[3].Field[301]}}"},
-            "identifierFieldName": "email",
-        },
-    )
-    sync = bulk.run(uri, [{"email": "guest@example.com"}])
-    assert bulk.logs(sync["uri"])["ELQ-00077"] == 1
-
-
-def test_opportunity_data_uploads_are_accepted(bulk) -> None:
-    """Oracle's opportunity tutorial: the upload answers 204."""
-    uri = bulk.define(
-        "/opportunities/imports",
-        {
-            "name": "o",
-            "identifierFieldName": "id",
-            "fields": {
-                "id": "{{Opportunity.Id}}",
-                "name": "{{Opportunity.Field(Name)}}",
-                "stage": "{{Opportunity.Field(Stage)}}",
-                "amount": "{{Opportunity.Field(Amount)}}",
-            },
-        },
-    )
-    bulk.stage(uri, [{"id": "OPP-1", "name": "Big deal", "stage": "Won", "amount": "1000"}])
-
-
-def stored_flags(bulk: Bulk, email: str) -> tuple[int, str]:
-    site = site_of(bulk)
-    return bulk.emulator.store.read_sync(
-        lambda db: db.execute(
-            "SELECT is_subscribed, email_format FROM contacts WHERE site_id = ? AND email_key = ?",
-            [site, email],
-        ).fetchone()
-    )
-
-
-@pytest.mark.parametrize(
-    ("rule", "subscribed", "expected"),
-    [("always", "false", 0), ("ifExistingIsNull", "false", 1), ("ifNewIsNotNull", "", 1)],
-)
-def test_subscription_flag_follows_the_update_rule(bulk, rule, subscribed, expected) -> None:
-    assert stored_flags(bulk, "sbrown@example.org")[0] == 1
-    uri = bulk.define(
-        "/contacts/imports",
-        {
-            "name": "flags",
-            "fields": {"email": EMAIL, "subscribed": "{{Contact.Email.IsSubscribed}}"},
-            "identifierFieldName": "email",
-            "updateRule": rule,
-        },
-    )
-    bulk.run(uri, [{"email": "sbrown@example.org", "subscribed": subscribed}])
-    assert stored_flags(bulk, "sbrown@example.org")[0] == expected
-
-
-def test_accounts_match_on_a_field_and_keep_their_id(bulk) -> None:
-    uri = bulk.define(
-        "/accounts/imports",
-        {
-            "name": "by name",
-            "identifierFieldName": "company",
-            "fields": {
-                "company": "{{Account.Field(M_CompanyName)}}",
-                "city": "{{Account.Field(M_City)}}",
-            },
-        },
-    )
-    site = site_of(bulk)
-
-    def by_name(name: str) -> list[tuple[int, str]]:
-        return bulk.emulator.store.read_sync(
-            lambda db: db.execute(
-                "SELECT id, json_extract(fields, '$.M_City') FROM accounts WHERE site_id = ? "
-                "AND json_extract(fields, '$.M_CompanyName') = ?",
-                [site, name],
-            ).fetchall()
-        )
-
-    name = bulk.emulator.store.read_sync(
-        lambda db: db.execute(
-            "SELECT json_extract(fields, '$.M_CompanyName') FROM accounts WHERE site_id = ? "
-            "ORDER BY id LIMIT 1",
-            [site],
-        ).fetchone()[0]
-    )
-    (before,) = by_name(name)
-    sync = bulk.run(uri, [{"company": name, "city": "Tromsø"}])
-    assert bulk.logs(sync["uri"])["ELQ-00023"] == 1
-    assert by_name(name) == [(before[0], "Tromsø")]
-
-
-def test_custom_object_records_update_by_external_id(bulk) -> None:
-    uri = bulk.define(
-        "/customObjects/9/imports",
+        "customObjects",
+        "imports",
         {
             "name": "by external id",
+            "fields": {"external": CO_EXTERNAL, "reg": CO_REGISTRATION, "webinar": CO_WEBINAR},
             "identifierFieldName": "external",
-            "fields": {
-                "external": "{{CustomObject[9].ExternalId}}",
-                "email": "{{CustomObject[9].Field[104]}}",
-            },
         },
+        9,
+    )["uri"]
+    created = bulk.run(uri, [{"external": "T-1", "reg": "R-1", "webinar": "Intro"}])
+    updated = bulk.run(uri, [{"external": "T-1", "reg": "R-1", "webinar": "Advanced"}])
+    assert bulk.logs(created.id)["ELQ-00007"] == 1
+    assert (bulk.logs(updated.id)["ELQ-00007"], bulk.logs(updated.id)["ELQ-00012"]) == (0, 1)
+    assert [(r["external"], r["webinar"]) for r in registrations(bulk)] == [("T-1", "Advanced")]
+
+
+def test_custom_object_records_are_updated_by_id_and_unknown_ids_are_unmatched(
+    bulk: Bulk,
+) -> None:
+    fields = {"external": CO_EXTERNAL, "reg": CO_REGISTRATION, "webinar": CO_WEBINAR}
+    by_external = {"name": "x", "fields": fields, "identifierFieldName": "external"}
+    bulk.run(
+        bulk.define("customObjects", "imports", by_external, 9)["uri"],
+        [{"external": "T-2", "reg": "R-2"}],
     )
-    first = bulk.run(uri, [{"external": "EXT-1", "email": "one@example.com"}])
-    second = bulk.run(uri, [{"external": "EXT-1", "email": "two@example.com"}])
-    assert bulk.logs(first["uri"])["ELQ-00007"] == 1
-    assert bulk.logs(second["uri"])["ELQ-00012"] == 1
-    site = site_of(bulk)
-    rows = bulk.emulator.store.read_sync(
-        lambda db: db.execute(
-            "SELECT json_extract(fields, '$.\"104\"') FROM object_records WHERE site_id = ? "
-            "AND external_id = 'EXT-1'",
-            [site],
-        ).fetchall()
-    )
-    assert rows == [("two@example.com",)]
-
-
-def test_chunks_keep_ids_in_staged_order_and_find_duplicates_across_them(bulk, monkeypatch) -> None:
-    """Rows are applied a chunk at a time; the result is the same as one pass."""
-    from emulator.domain import imports
-
-    monkeypatch.setattr(imports, "CHUNK", 3)
-    uri = contact_import(bulk)
-    rows = [{"email": f"chunk{n}@example.com", "first": f"N{n}"} for n in range(7)]
-    rows.insert(5, {"email": "CHUNK1@example.com", "first": "again"})
-    rows.insert(2, {"email": "sbrown@example.org", "first": "Siobhán"})
-    sync = bulk.run(uri, rows)
-    logs = bulk.logs(sync["uri"])
-    assert (logs["ELQ-00004"], logs["ELQ-00022"], logs["ELQ-00026"]) == (7, 1, 1)
-    created = [c for c in contacts(bulk) if c["C_EmailAddress"].startswith("chunk")]
-    assert [c["C_FirstName"] for c in created] == [f"N{n}" for n in range(7)]
-    assert [c["id"] for c in created] == list(range(301, 308))
-    (reject,) = bulk.client.get(f"/api/bulk/2.0{sync['uri']}/rejects", headers=bulk.headers).json()[
-        "items"
-    ]
-    assert (reject["recordIndex"], reject["statusCode"]) == (7, "ELQ-00026")
-
-
-def test_keys_a_json_path_cannot_name_are_read_too(bulk) -> None:
-    """A definition's keys are any text; quotes and backslashes are read without a path."""
-    uri = bulk.define(
-        "/contacts/imports",
-        {
-            "name": "odd keys",
-            "fields": {'e"mail': EMAIL, "first\\name": FIRST, "city.now": CITY},
-            "identifierFieldName": 'e"mail',
-        },
-    )
+    (record,) = registrations(bulk)
+    by_id = {
+        "name": "id",
+        "fields": {"id": CO_ID, "webinar": CO_WEBINAR},
+        "identifierFieldName": "id",
+    }
+    uri = bulk.define("customObjects", "imports", by_id, 9)["uri"]
     sync = bulk.run(
-        uri, [{'e"mail': "odd.keys@example.com", "first\\name": "Quinn", "city.now": 7}]
+        uri, [{"id": record["id"], "webinar": "Closing"}, {"id": "987654", "webinar": "Lost"}]
     )
-    assert sync["status"] == "success"
-    (stored,) = contacts(bulk, C_EmailAddress="odd.keys@example.com")
-    assert (stored["C_FirstName"], stored["C_City"]) == ("Quinn", "7")
+    logs = bulk.logs(sync.id)
+    assert (logs["ELQ-00012"], logs["ELQ-00034"], logs["ELQ-00007"]) == (1, 1, 0)
+    assert sync.status == "warning"
+    assert [(r["id"], r["webinar"]) for r in registrations(bulk)] == [(record["id"], "Closing")]
 
 
-def test_values_of_every_json_type_are_stored_as_text(bulk) -> None:
-    uri = contact_import(bulk)
-    rows = [
-        {"email": "types1@example.com", "first": True, "city": 1.5},
-        {"email": "types2@example.com", "first": None, "city": 10},
+def test_an_empty_required_field_rejects_only_rows_that_would_create_a_record(
+    bulk: Bulk,
+) -> None:
+    body = {
+        "name": "required",
+        "fields": {"external": CO_EXTERNAL, "reg": CO_REGISTRATION, "webinar": CO_WEBINAR},
+        "identifierFieldName": "external",
+    }
+    uri = bulk.define("customObjects", "imports", body, 9)["uri"]
+    bulk.run(uri, [{"external": "T-3", "reg": "R-3", "webinar": "Intro"}])
+    sync = bulk.run(
+        uri,
+        [
+            {"external": "T-3", "reg": "", "webinar": "Kept"},
+            {"external": "T-4", "reg": "", "webinar": "Refused"},
+        ],
+    )
+    (reject,) = bulk.rejects(sync.id)
+    assert (reject["recordIndex"], reject["statusCode"], reject["invalidFields"]) == (
+        2,
+        "ELQ-00061",
+        ["reg"],
+    )
+    assert [(r["external"], r["webinar"]) for r in registrations(bulk)] == [("T-3", "Kept")]
+
+
+def test_apply_returns_what_the_import_did(bulk: Bulk) -> None:
+    body = {"name": "p", "fields": {"email": EMAIL, "city": CITY}, "identifierFieldName": "email"}
+    definition = bulk.define("contacts", "imports", body)
+    uri = definition["uri"]
+    bulk.run(uri, [{"email": "sal@imp.test", "city": "Oslo"}])
+    bulk.stage(uri, [{"email": "sal@imp.test", "city": "Bergen"}, {"email": "tam@imp.test"}])
+    bulk.stage(uri, [{"email": "x"}])
+    id_ = sync_id(bulk.sync(uri))
+    claimed = bulk.store.write_sync(runner.claim_next, bulk.now)
+    assert claimed is not None
+    assert (claimed.id, claimed.status) == (id_, "active")
+    outcome = bulk.store.write_sync(
+        imports.apply, bulk.principal.site_id, id_, "contacts", 0, definition, bulk.now
+    )
+    assert (outcome.staged, outcome.created, outcome.updated, outcome.invalid_emails) == (
+        3,
+        1,
+        1,
+        1,
+    )
+    assert (outcome.rejected, outcome.status) == (1, "warning")
+    assert [index for index, _ in outcome.rejects] == [3]
+    stored = people(bulk)
+    assert [(c["email"], c["city"]) for c in stored] == [
+        ("sal@imp.test", "Bergen"),
+        ("tam@imp.test", ""),
     ]
-    assert bulk.run(uri, rows)["status"] == "success"
-    first = contacts(bulk, C_EmailAddress="types1@example.com")[0]
-    second = contacts(bulk, C_EmailAddress="types2@example.com")[0]
-    assert (first["C_FirstName"], first["C_City"]) == ("true", "1.5")
-    assert (second["C_FirstName"], second["C_City"]) == ("", "10")

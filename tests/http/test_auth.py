@@ -85,13 +85,11 @@ def test_a_token_that_expired_is_refused(client_factory, settings_factory, clock
 
 class TestStrictMode:
     @pytest.fixture
-    def strict(self, client_factory, settings_factory, tmp_path):
-        users = tmp_path / "users.json"
-        users.write_text(
+    def strict(self, strict_client):
+        return strict_client(
             '{"users": [{"site": "Acme", "user": "jane", "password": "s3cret", '
             '"displayName": "Jane Roe", "emailAddress": "jane@acme.test"}]}'
         )
-        return client_factory(settings_factory(users=users))
 
     def test_known_user_with_right_password_signs_in(self, strict) -> None:
         assert strict.get(FIELDS, headers=basic("Acme", "jane", "s3cret")).status_code == 200

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import http.server
 import threading
-import time
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
 import orjson
 import pytest
 
+from contract_tests.waiting import wait_until
 from tests.routes.bulk import Bulk
 
 INSTANCES = "/_emulator/appcloud/instances"
@@ -35,11 +35,6 @@ class App(http.server.BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def bulk(client_factory: Any, settings_factory: Any) -> Bulk:
-    return Bulk(client_factory(settings_factory(sync_progression="immediate")))
-
-
-@pytest.fixture
 def app_url() -> Iterator[str]:
     App.received = []
     server = http.server.HTTPServer(("127.0.0.1", 0), App)
@@ -53,7 +48,7 @@ def app_url() -> Iterator[str]:
 
 
 def instance(bulk: Bulk, **body: Any) -> dict[str, Any]:
-    bulk.get("/contacts/fields", limit=1)  # the site exists once someone signed in
+    bulk.sign_in()
     response = bulk.client.post(INSTANCES, json={"site": "Acme", "type": "action", **body})
     assert response.status_code == 201, response.text
     return dict(response.json())
@@ -68,13 +63,13 @@ def enter(bulk: Bulk, guid: str, record_ids: list[int], **body: Any) -> dict[str
 
 
 def answered(bulk: Bulk, guid: str, execution: int, calls: int) -> dict[str, Any]:
-    stop = time.monotonic() + 10
-    while time.monotonic() < stop:
+    def sent() -> dict[str, Any] | None:
         found = bulk.client.get(f"{INSTANCES}/{guid}/executions/{execution}").json()
         if sum(n["sentAt"] is not None for n in found["notifications"]) >= calls:
             return dict(found)
-        time.sleep(0.02)
-    raise AssertionError("the app was not notified")
+        return None
+
+    return wait_until(sent, timeout=10, every=0.02, message="the app was not notified")
 
 
 def contact_ids(bulk: Bulk, count: int) -> list[int]:

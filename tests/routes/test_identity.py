@@ -82,11 +82,7 @@ def test_refused_login_answers_not_authenticated(client) -> None:
         assert response.json() == "Not authenticated."
 
 
-def test_strict_mode_refuses_a_wrong_password_with_not_authenticated(
-    client_factory, settings_factory, tmp_path
-) -> None:
-    users = tmp_path / "users.json"
-    users.write_text('[{"site": "Acme", "user": "jane", "password": "right"}]')
-    client = client_factory(settings_factory(users=users))
+def test_strict_mode_refuses_a_wrong_password_with_not_authenticated(strict_client) -> None:
+    client = strict_client('[{"site": "Acme", "user": "jane", "password": "right"}]')
     assert client.get("/id", headers=basic(password="wrong")).json() == "Not authenticated."
     assert client.get("/id", headers=basic(password="right")).json()["user"]["username"] == "jane"

@@ -261,14 +261,12 @@ def test_expired_refresh_token_gets_401(client_factory, clock) -> None:
 
 class TestStrictClients:
     @pytest.fixture
-    def strict(self, client_factory, settings_factory, tmp_path):
-        users = tmp_path / "users.json"
-        users.write_text(
+    def strict(self, strict_client):
+        return strict_client(
             '{"users": [{"site": "Acme", "user": "jane", "password": "pw"}],'
             ' "clients": [{"client_id": "app-id", "client_secret": "app-secret",'
             ' "site": "Acme", "user": "jane"}]}'
         )
-        return client_factory(settings_factory(users=users))
 
     def test_known_client_and_user_get_tokens(self, strict) -> None:
         assert password_grant(strict).status_code == 200

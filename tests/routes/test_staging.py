@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
+from contract_tests.waiting import wait_until
 from emulator.store import staging
 from tests.conftest import basic
 from tests.routes.bulk import BULK, Bulk
@@ -16,11 +15,6 @@ DEFINITION = {
     "fields": {"email": EMAIL, "first": "{{Contact.Field(C_FirstName)}}"},
     "identifierFieldName": "email",
 }
-
-
-@pytest.fixture
-def bulk(client_factory, settings_factory):
-    return Bulk(client_factory(settings_factory(sync_progression="immediate")))
 
 
 def staged_rows(bulk: Bulk) -> int:
@@ -181,9 +175,9 @@ def test_bad_uploads_are_refused_and_store_nothing(bulk, name, content, media, s
     assert staged_rows(bulk) == 1
 
 
-def test_uploads_over_the_limit_are_404_as_on_a_pod(client_factory, settings_factory) -> None:
+def test_uploads_over_the_limit_are_404_as_on_a_pod(bulk_factory) -> None:
     # streamed request bodies cannot be replayed to the response validator
-    bulk = Bulk(client_factory(settings_factory(upload_max_bytes=1000), validate=False))
+    bulk = bulk_factory(upload_max_bytes=1000, validate=False)
     uri = bulk.define("/contacts/imports", DEFINITION)
     big = [{"email": f"user{i}@example.com"} for i in range(100)]
     response = bulk.client.post(BULK + uri + "/data", json=big, headers=bulk.headers)
@@ -204,8 +198,8 @@ def test_uploads_over_the_limit_are_404_as_on_a_pod(client_factory, settings_fac
     assert staged_rows(bulk) == 0
 
 
-def test_a_declared_length_over_32_mb_is_refused_before_reading(client_factory) -> None:
-    bulk = Bulk(client_factory(validate=False))
+def test_a_declared_length_over_32_mb_is_refused_before_reading(bulk_factory) -> None:
+    bulk = bulk_factory(validate=False)
     uri = bulk.define("/contacts/imports", DEFINITION)
 
     def body():
@@ -252,10 +246,9 @@ def test_a_sync_consumes_its_staged_files(bulk) -> None:
     uri = bulk.define("/contacts/imports", DEFINITION)
     bulk.stage(uri, [{"email": "consumed@example.com"}])
     bulk.run(uri, [{"email": "consumed2@example.com"}])
-    deadline = time.monotonic() + 10
-    while staged_rows(bulk):
-        assert time.monotonic() < deadline, "the consumed staged rows were kept"
-        time.sleep(0.01)
+    wait_until(
+        lambda: staged_rows(bulk) == 0, timeout=10, message="the consumed staged rows were kept"
+    )
     second = bulk.sync(uri)
     assert bulk.wait(second["uri"])["status"] == "success"
     assert bulk.logs(second["uri"])["ELQ-00130"] == 0
@@ -290,8 +283,7 @@ def test_deleting_the_definition_drops_its_staged_data(bulk) -> None:
     assert staged_rows(bulk) == 0
 
 
-def test_staged_data_expires_after_the_retention(client_factory, settings_factory, clock) -> None:
-    bulk = Bulk(client_factory(settings_factory(sync_progression="immediate")))
+def test_staged_data_expires_after_the_retention(bulk, clock) -> None:
     uri = bulk.define("/contacts/imports", {**DEFINITION, "dataRetentionDuration": "PT1H"})
     bulk.stage(uri, [{"email": "old@example.com"}])
     clock.advance(3601)

@@ -10,6 +10,7 @@ from typing import ClassVar
 import orjson
 import pytest
 
+from contract_tests.waiting import wait_until
 from emulator.store import catalog
 from tests.conftest import basic
 from tests.routes.bulk import BULK, Bulk
@@ -17,11 +18,6 @@ from tests.routes.bulk import BULK, Bulk
 EMAIL = "{{Contact.Field(C_EmailAddress)}}"
 UNKNOWN_DEFINITION = "Must reference an existing import, export or sync action definition."
 IMPORT = {"name": "i", "fields": {"email": EMAIL}, "identifierFieldName": "email"}
-
-
-@pytest.fixture
-def bulk(client_factory, settings_factory):
-    return Bulk(client_factory(settings_factory(sync_progression="immediate")))
 
 
 def test_create_answers_201_pending_in_the_documented_shape(bulk) -> None:
@@ -182,25 +178,28 @@ def test_list_syncs_with_q_and_order_by(bulk, clock) -> None:
     assert bulk.get("/syncs", q="status=success")["totalResults"] == 3
 
 
-def test_polls_one_makes_clients_poll(client_factory, settings_factory) -> None:
-    bulk = Bulk(client_factory(settings_factory(sync_progression="polls:1")))
+def worker_ran_a_sync(bulk: Bulk) -> None:
+    """Wait until the worker has run a sync: its effects are stored, while what clients see
+    of it still follows the progression policy."""
+    worker = bulk.emulator.worker
+    wait_until(lambda: worker.completed >= 1, timeout=10, message="the worker ran no sync")
+
+
+def test_polls_one_makes_clients_poll(bulk_factory) -> None:
+    bulk = bulk_factory(sync_progression="polls:1")
     uri = bulk.define("/contacts/imports", IMPORT)
     bulk.stage(uri, [{"email": "p@example.com"}])
     sync = bulk.sync(uri)
-    worker = bulk.emulator.worker
-    while worker.completed < 1:
-        pass
+    worker_ran_a_sync(bulk)
     seen = [bulk.get(sync["uri"])["status"] for _ in range(4)]
     assert seen == ["pending", "active", "success", "success"]
 
 
-def test_manual_progression_moves_on_advance(client_factory, settings_factory) -> None:
-    bulk = Bulk(client_factory(settings_factory(sync_progression="manual")))
+def test_manual_progression_moves_on_advance(bulk_factory) -> None:
+    bulk = bulk_factory(sync_progression="manual")
     uri = bulk.define("/contacts/imports", IMPORT)
     sync = bulk.sync(uri)
-    worker = bulk.emulator.worker
-    while worker.completed < 1:
-        pass
+    worker_ran_a_sync(bulk)
     assert bulk.get(sync["uri"])["status"] == "pending"
     advance = bulk.client.post(f"/_emulator{sync['uri']}/advance", params={"site": "Acme"})
     assert advance.status_code == 200
@@ -215,13 +214,11 @@ def test_manual_progression_moves_on_advance(client_factory, settings_factory) -
     )
 
 
-def test_seconds_progression_follows_the_clock(client_factory, settings_factory, clock) -> None:
-    bulk = Bulk(client_factory(settings_factory(sync_progression="seconds:10")))
+def test_seconds_progression_follows_the_clock(bulk_factory, clock) -> None:
+    bulk = bulk_factory(sync_progression="seconds:10")
     uri = bulk.define("/contacts/imports", IMPORT)
     sync = bulk.sync(uri)
-    worker = bulk.emulator.worker
-    while worker.completed < 1:
-        pass
+    worker_ran_a_sync(bulk)
     assert bulk.get(sync["uri"])["status"] == "pending"
     clock.advance(10)
     assert bulk.get(sync["uri"])["status"] == "active"
@@ -269,10 +266,7 @@ def test_callback_url_receives_the_final_sync(bulk) -> None:
         url = f"http://127.0.0.1:{server.server_port}/done"
         sync = bulk.wait(bulk.sync(uri, callbackUrl=url)["uri"])
         assert sync["callbackUrl"] == url
-        for _ in range(500):
-            if Receiver.received:
-                break
-            threading.Event().wait(0.01)
+        wait_until(lambda: Receiver.received, timeout=5, message="the callback URL got nothing")
         body = orjson.loads(Receiver.received[0])
         assert body["uri"] == sync["uri"]
         assert body["status"] == "success"

@@ -1,0 +1,145 @@
+"""Settings: every default and limit in one frozen object.
+
+Built once, by the CLI or by :meth:`Settings.from_env`, and passed to ``create_app``;
+nothing reads the environment at import time, so two apps with different settings can
+live in one process.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+__version__ = "0.1.0"
+
+ENV_PREFIX = "ELOQUA_EMULATOR_"
+MEMORY = ":memory:"
+LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
+_PROGRESSION = re.compile(r"^(immediate|manual|polls:[1-9]\d{0,3}|seconds:\d+(\.\d+)?)$")
+
+
+def bundled_path(name: str) -> Path:
+    """Where the bundled ``fixtures``/``openapi`` live: inside the wheel, or in the checkout."""
+    package = Path(__file__).resolve().parent.parent  # emulator/
+    inside = package / f"_{name}"
+    return inside if inside.is_dir() else package.parent / name
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The emulator's configuration; each option also reads ``ELOQUA_EMULATOR_<NAME>``."""
+
+    host: str = field(default="127.0.0.1", metadata={"help": "interface to bind"})
+    port: int = field(default=8080, metadata={"help": "TCP port"})
+    db: str = field(
+        default="eloqua-emulator.db",
+        metadata={"help": "SQLite file, or ':memory:' for a store that ends with the process"},
+    )
+    fixtures: Path = field(
+        default_factory=lambda: bundled_path("fixtures"),
+        metadata={"help": "directory of seed data loaded into every new site"},
+    )
+    sync_progression: str = field(
+        default="polls:1",
+        metadata={
+            "help": "what polling clients see: immediate, polls:N (advance one state every N "
+            "reads), seconds:S, or manual (advanced through /_emulator)"
+        },
+    )
+    log_level: str = field(default="info", metadata={"help": "one of " + ", ".join(LOG_LEVELS)})
+    users: Path | None = field(
+        default=None,
+        metadata={
+            "help": "JSON file of users (site, user, password) and OAuth clients; turns on "
+            "strict authentication. Without it any well-formed credentials are accepted"
+        },
+    )
+    token_ttl: int = field(default=28800, metadata={"help": "OAuth access token lifetime, seconds"})
+    default_site: str = field(
+        default="EmulatorSite",
+        metadata={
+            "help": "site of users signed in without naming one "
+            "(OAuth authorize, client_credentials)"
+        },
+    )
+    default_user: str = field(
+        default="emulator.user", metadata={"help": "user name that goes with --default-site"}
+    )
+
+    export_retention: str = field(
+        default="PT6H",
+        metadata={
+            "help": "dataRetentionDuration of export definitions that set none: PT6H since "
+            "Eloqua 24A, PT12H before"
+        },
+    )
+
+    # Eloqua's limits (reference §3.2, §13.3); not options.
+    list_limit_max: int = 1000
+    data_limit_max: int = 50000
+    upload_max_bytes: int = 32 * 1024 * 1024
+
+    def __post_init__(self) -> None:
+        problems = []
+        if not 0 <= self.port <= 65535:
+            problems.append(f"port must be 0-65535, not {self.port}")
+        if not _PROGRESSION.match(self.sync_progression):
+            problems.append(
+                "sync_progression must be immediate, manual, polls:N or seconds:S, "
+                f"not {self.sync_progression!r}"
+            )
+        if self.log_level not in LOG_LEVELS:
+            problems.append(f"log_level must be one of {', '.join(LOG_LEVELS)}")
+        if self.export_retention not in ("PT6H", "PT12H"):
+            problems.append("export_retention must be PT6H or PT12H")
+        if self.token_ttl <= 0:
+            problems.append("token_ttl must be positive")
+        if problems:
+            raise ValueError("; ".join(problems))
+
+    @property
+    def strict_auth(self) -> bool:
+        return self.users is not None
+
+    @classmethod
+    def options(cls) -> list[tuple[str, Any, str]]:
+        """(name, default, help) of every user-facing option, for the CLI and the README."""
+        result = []
+        for f in fields(cls):
+            if "help" in f.metadata:
+                default = f.default_factory() if callable(f.default_factory) else f.default
+                result.append((f.name, default, f.metadata["help"]))
+        return result
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str], **overrides: Any) -> Settings:
+        """Defaults, then ``ELOQUA_EMULATOR_*`` variables, then ``overrides``."""
+        values: dict[str, Any] = {}
+        for name, default, _ in cls.options():
+            raw = environ.get(ENV_PREFIX + name.upper())
+            if raw is not None and raw != "":
+                values[name] = coerce(name, default, raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+    def describe(self) -> dict[str, str]:
+        """The effective configuration, as printed at start."""
+        return {name: str(getattr(self, name)) for name, _, _ in self.options()}
+
+
+def coerce(name: str, default: Any, raw: str) -> Any:
+    if name in ("fixtures", "users"):
+        return Path(raw)
+    if isinstance(default, bool):
+        return raw.lower() in ("1", "true", "yes", "on")
+    if isinstance(default, int):
+        try:
+            return int(raw)
+        except ValueError:
+            raise ValueError(
+                f"{ENV_PREFIX}{name.upper()} must be an integer, not {raw!r}"
+            ) from None
+    return raw

@@ -1,0 +1,109 @@
+"""Settings, their environment variables and the command line."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from emulator.cli import parser, settings_from
+from emulator.core.config import Settings
+from tests.conftest import ROOT
+
+
+def test_defaults_are_the_documented_ones() -> None:
+    settings = Settings()
+    assert (settings.host, settings.port, settings.db) == ("127.0.0.1", 8080, "eloqua-emulator.db")
+    assert settings.fixtures == ROOT / "fixtures"
+    assert settings.sync_progression == "polls:1"
+    assert not settings.strict_auth
+
+
+def test_every_option_reads_its_environment_variable() -> None:
+    environ = {
+        "ELOQUA_EMULATOR_HOST": "0.0.0.0",
+        "ELOQUA_EMULATOR_PORT": "9001",
+        "ELOQUA_EMULATOR_DB": ":memory:",
+        "ELOQUA_EMULATOR_FIXTURES": "/tmp/fx",
+        "ELOQUA_EMULATOR_SYNC_PROGRESSION": "immediate",
+        "ELOQUA_EMULATOR_LOG_LEVEL": "debug",
+        "ELOQUA_EMULATOR_USERS": "/tmp/users.json",
+        "ELOQUA_EMULATOR_TOKEN_TTL": "60",
+        "ELOQUA_EMULATOR_DEFAULT_SITE": "S",
+        "ELOQUA_EMULATOR_DEFAULT_USER": "u",
+        "ELOQUA_EMULATOR_EXPORT_RETENTION": "PT12H",
+    }
+    settings = Settings.from_env(environ)
+    assert settings.describe() == {
+        "host": "0.0.0.0",
+        "port": "9001",
+        "db": ":memory:",
+        "fixtures": "/tmp/fx",
+        "sync_progression": "immediate",
+        "log_level": "debug",
+        "users": "/tmp/users.json",
+        "token_ttl": "60",
+        "default_site": "S",
+        "default_user": "u",
+        "export_retention": "PT12H",
+    }
+    names = {name for name, _, _ in Settings.options()}
+    assert {key.removeprefix("ELOQUA_EMULATOR_").lower() for key in environ} == names
+
+
+def test_command_line_wins_over_environment() -> None:
+    settings = settings_from(
+        ["--port", "7000", "--db", ":memory:"],
+        {"ELOQUA_EMULATOR_PORT": "9001", "ELOQUA_EMULATOR_HOST": "::1"},
+    )
+    assert (settings.port, settings.db, settings.host) == (7000, ":memory:", "::1")
+
+
+def test_help_documents_every_option_and_its_variable() -> None:
+    text = parser({}).format_help()
+    for name, _, _ in Settings.options():
+        assert "--" + name.replace("_", "-") in text
+        assert "ELOQUA_EMULATOR_" + name.upper() in re.sub(r"\s+", "", text)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("sync_progression", "sometimes"),
+        ("sync_progression", "polls:0"),
+        ("port", 70000),
+        ("log_level", "loud"),
+        ("token_ttl", 0),
+    ],
+)
+def test_bad_settings_are_refused(name, value) -> None:
+    with pytest.raises(ValueError, match=name):
+        Settings(**{name: value})
+
+
+def test_bad_environment_integers_are_refused() -> None:
+    with pytest.raises(ValueError, match="ELOQUA_EMULATOR_PORT"):
+        Settings.from_env({"ELOQUA_EMULATOR_PORT": "eighty"})
+
+
+def test_the_readme_documents_every_option() -> None:
+    readme = (ROOT / "README.md").read_text()
+    for name, _, _ in Settings.options():
+        assert "--" + name.replace("_", "-") in readme
+        assert "ELOQUA_EMULATOR_" + name.upper() in readme
+
+
+def test_users_file_must_be_well_formed(tmp_path: Path) -> None:
+    from emulator.domain.directory import DirectoryError, load_directory
+
+    bad = tmp_path / "users.json"
+    for text in (
+        "not json",
+        '{"users": [{"site": "A"}]}',
+        '{"users": 3}',
+        '{"clients": [{"client_id": "x"}]}',
+    ):
+        bad.write_text(text)
+        with pytest.raises(DirectoryError):
+            load_directory(bad)

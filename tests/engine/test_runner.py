@@ -1,0 +1,108 @@
+"""The runner (``engine.runner``): the queue of pending syncs, and how a sync ends when its
+definition is gone or its run fails."""
+
+from __future__ import annotations
+
+import pytest
+
+from emulator.core import timestamps
+from emulator.domain import definitions, imports
+from emulator.engine import runner
+from tests.domain.support import EMAIL, Bulk, sync_id, target
+
+IMPORT = {"name": "i", "fields": {"email": EMAIL}, "identifierFieldName": "email"}
+
+
+def imported(bulk: Bulk) -> list[str]:
+    return [row["email"] for row in bulk.contacts("run.test")]
+
+
+def codes(bulk: Bulk, id_: int) -> list[tuple[str, str]]:
+    return [(line["statusCode"], line["severity"]) for line in bulk.log_lines(id_)]
+
+
+def test_a_sync_whose_definition_was_deleted_ends_in_error(bulk: Bulk) -> None:
+    uri = bulk.define("contacts", "imports", IMPORT)["uri"]
+    bulk.stage(uri, [{"email": "gone@run.test"}])
+    id_ = sync_id(bulk.sync(uri))
+    at, definition_id = target(uri)
+    bulk.store.write_sync(definitions.delete, bulk.principal, at, definition_id, bulk.now)
+    final = bulk.run_next()
+    assert (final.id, final.status) == (id_, "error")
+    assert final.ended_at == timestamps.from_epoch(bulk.now)
+    lines = bulk.log_lines(id_)
+    assert [(e["statusCode"], e["severity"]) for e in lines] == [
+        ("ELQ-00143", "error"),
+        ("ELQ-00101", "information"),
+    ]
+    assert lines[0]["message"] == (
+        "Sync Recovery Worker could not recover from sync error. "
+        f"Import definition for id {definition_id} has been deleted."
+    )
+    assert imported(bulk) == []
+
+
+def test_a_failed_run_rolls_back_and_fail_ends_the_sync_in_error(
+    bulk: Bulk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    uri = bulk.define("contacts", "imports", IMPORT)["uri"]
+    bulk.stage(uri, [{"email": "half@run.test"}])
+    id_ = sync_id(bulk.sync(uri))
+    apply = imports.apply
+
+    def apply_then_break(*args, **kwargs):
+        apply(*args, **kwargs)  # the contact is created inside the run's transaction
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(imports, "apply", apply_then_break)
+    row = bulk.store.write_sync(runner.claim_next, bulk.now)
+    assert row is not None
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        bulk.store.write_sync(runner.run, row, bulk.now)
+    monkeypatch.undo()
+    final = bulk.store.write_sync(runner.fail, row, bulk.now)
+    assert (final.id, final.status) == (id_, "error")
+    assert final.ended_at == timestamps.from_epoch(bulk.now)
+    assert codes(bulk, id_) == [("ELQ-00146", "error"), ("ELQ-00101", "information")]
+    assert bulk.rejects(id_) == []
+    assert imported(bulk) == []
+
+
+def test_claim_next_takes_the_oldest_pending_sync_of_any_site(
+    bulk: Bulk, store, stranger, now: float
+) -> None:
+    theirs = Bulk(store, stranger, now)
+    mine = [bulk.define("contacts", "imports", {**IMPORT, "name": n})["uri"] for n in "ab"]
+    bulk.now = now + 20
+    newest = sync_id(bulk.sync(mine[0]))
+    bulk.now = now + 10
+    middle = sync_id(bulk.sync(mine[1]))
+    oldest = sync_id(theirs.sync(theirs.define("contacts", "imports", IMPORT)["uri"]))
+    claimed = []
+    for _ in range(3):
+        row = store.write_sync(runner.claim_next, now + 30)
+        assert row is not None
+        assert (row.status, row.started_at) == ("active", timestamps.from_epoch(now + 30))
+        claimed.append((row.site_id, row.id))
+    assert claimed == [
+        (stranger.site_id, oldest),
+        (bulk.principal.site_id, middle),
+        (bulk.principal.site_id, newest),
+    ]
+    assert store.write_sync(runner.claim_next, now + 30) is None
+
+
+def test_run_ends_a_claimed_sync_with_its_outcome(bulk: Bulk) -> None:
+    uri = bulk.define("contacts", "imports", IMPORT)["uri"]
+    bulk.stage(uri, [{"email": "ok@run.test"}, {"email": "not-an-address"}])
+    id_ = sync_id(bulk.sync(uri))
+    row = bulk.store.write_sync(runner.claim_next, bulk.now)
+    assert row is not None
+    final = bulk.store.write_sync(runner.run, row, bulk.now + 2)
+    assert (final.id, final.status) == (id_, "warning")
+    assert (final.started_at, final.ended_at) == (
+        timestamps.from_epoch(bulk.now),
+        timestamps.from_epoch(bulk.now + 2),
+    )
+    assert [r["recordIndex"] for r in bulk.rejects(id_)] == [2]
+    assert imported(bulk) == ["ok@run.test"]
