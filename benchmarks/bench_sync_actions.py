@@ -35,7 +35,7 @@ from benchmarks.harness import (
     stop,
     wait_for_sync,
 )
-from emulator.timestamps import from_epoch
+from emulator.core.timestamps import from_epoch
 
 ROWS = 100_000
 SITE = "Acme"

@@ -40,7 +40,7 @@ from benchmarks.harness import (
     stop,
     wait_for_sync,
 )
-from emulator.timestamps import from_epoch
+from emulator.core.timestamps import from_epoch
 
 ROWS = 1_000_000
 RATIO_TARGET = 0.7
