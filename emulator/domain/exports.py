@@ -24,7 +24,6 @@ from emulator.store import export_rows, tables
 from emulator.store import syncs as sync_rows
 from emulator.store.filter_sql import Selection
 
-FAMILIES = frozenset(tables.FAMILIES)
 CHUNK = 10000
 
 

@@ -26,7 +26,6 @@ from emulator.store import catalog as catalog_rows
 from emulator.store import import_rows, records, staging, tables
 from emulator.store import sync_actions as action_rows
 
-RECORD_FAMILIES = ("contacts", "accounts", "customObjects", "events")
 CHUNK = 25_000  # rows applied per set of statements
 
 

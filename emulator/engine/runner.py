@@ -11,7 +11,7 @@ import sqlite_utils
 from emulator.core import filters, logs, markup, timestamps
 from emulator.core.lifecycle import SyncStatus
 from emulator.domain import exports, import_outcome, imports, sync_actions
-from emulator.domain.entities import EXPORTS, IMPORTS, SYNC_ACTIONS
+from emulator.domain.entities import IMPORTS, SYNC_ACTIONS, runnable
 from emulator.store import definitions as definition_rows
 from emulator.store import syncs as rows
 
@@ -65,26 +65,25 @@ def _outcome(
         )
         return error, [deleted, logs.processed(error)], []
     item = orjson.loads(definition.item)
+    if not runnable(row.kind, row.family):
+        raise ValueError(f"syncs of {row.family} {row.kind} are refused when created")
     try:
-        if row.kind == IMPORTS and row.family in imports.RECORD_FAMILIES:
-            outcome = imports.apply(db, row.site_id, row.id, row.family, row.parent_id, item, now)
-            entries = list(import_outcome.log_entries(outcome, row.family))
-            return outcome.status, entries, outcome.rejects
-        if row.kind == SYNC_ACTIONS or (row.kind, row.family) == (IMPORTS, "emailAddresses"):
+        # an e-mail address import only acts on the contacts its rows name
+        if row.kind == SYNC_ACTIONS or row.family == "emailAddresses":
             status, entries = sync_actions.run(
                 db, row.site_id, row.id, row.family, row.parent_id, item
             )
             return status, entries, []
-        if row.kind == EXPORTS and row.family in exports.FAMILIES:
-            entries = exports.snapshot(
-                db, row.site_id, row.id, row.family, row.parent_id, item, now
-            )
-            return SyncStatus.SUCCESS.value, entries, []
+        if row.kind == IMPORTS:
+            outcome = imports.apply(db, row.site_id, row.id, row.family, row.parent_id, item, now)
+            entries = list(import_outcome.log_entries(outcome, row.family))
+            return outcome.status, entries, outcome.rejects
+        entries = exports.snapshot(db, row.site_id, row.id, row.family, row.parent_id, item, now)
+        return SyncStatus.SUCCESS.value, entries, []
     except (markup.MarkupError, filters.FilterError):
         # the definition no longer validates against the catalog (reference §13.4, ELQ-00122)
         invalid = logs.entry("ELQ-00122", severity=logs.ERROR, sync_id=row.id, user_id=row.user_id)
         return error, [invalid, logs.processed(error)], []
-    raise ValueError(f"syncs of {row.family} {row.kind} are refused when created")
 
 
 def fail(db: sqlite_utils.Database, row: rows.SyncRow, now: float) -> rows.SyncRow:

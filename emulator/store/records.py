@@ -77,7 +77,8 @@ def contact_state(
 ) -> dict[str, Any] | None:
     """A contact's subscription flags and memberships, for the control plane."""
     row = db.execute(
-        "SELECT is_subscribed, is_bounced FROM contacts WHERE site_id = ? AND id = ?",
+        f"SELECT is_subscribed, is_bounced FROM {tables.CONTACTS.name} "
+        "WHERE site_id = ? AND id = ?",
         [site_id, contact_id],
     ).fetchone()
     if row is None:

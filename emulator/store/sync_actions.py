@@ -11,7 +11,7 @@ import sqlite_utils
 from emulator.store import staging
 from emulator.store.filter_sql import Selection
 from emulator.store.import_rows import Plan
-from emulator.store.tables import Match, RecordTable
+from emulator.store.tables import CONTACTS, Match, RecordTable
 
 TARGETS = "temp.action_targets"
 
@@ -70,7 +70,7 @@ def contact_flag(db: sqlite_utils.Database, site_id: int, column: str, value: in
     if column not in ("is_subscribed", "is_bounced"):
         raise ValueError(f"not a contact flag: {column}")
     return db.execute(
-        f"UPDATE contacts SET {column} = ? WHERE site_id = ? "
+        f"UPDATE {CONTACTS.name} SET {column} = ? WHERE site_id = ? "
         f"AND id IN (SELECT record_id FROM {TARGETS})",
         [value, site_id],
     ).rowcount
