@@ -11,7 +11,6 @@ duplicates).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import orjson
@@ -165,7 +164,9 @@ class _Run:
             and identifier.kind not in ("id", "external_id"),
             match=table.match_of(identifier.node) if identifier and identifier.node else None,
             update_all=bool(definition.get("isUpdatingMultipleMatchedRecords")),
-            contact_lookup=_lookup(contact.name, False) if contact else None,
+            contact_lookup=(
+                tables.CONTACTS.match_of(markup.ast.ContactField(contact.name)) if contact else None
+            ),
             card=_data_cards(definition),
         )
 
@@ -246,26 +247,23 @@ def _reject_item(
     }
 
 
-def _lookup(field: str, case_sensitive: bool) -> tables.Match:
-    """How a contact is looked up by ``field``: the indexed e-mail key, or the field."""
-    if field.lower() == "c_emailaddress" and not case_sensitive:
-        return tables.BY_EMAIL
-    return tables.Match.on_field(field)
-
-
 def _data_cards(definition: JSONObject) -> import_rows.Card | None:
     """The contact or account a custom object record links to (``mapDataCards``)."""
     if not definition.get("mapDataCards"):
         return None
-    statement = str(definition.get("mapDataCardsEntityField", ""))
-    match = re.match(r"^\{\{(Contact|Account)\.Field\(([A-Za-z0-9_]+)\)\}\}$", statement)
-    if match is None:
+    try:
+        node = markup.parse_node(str(definition.get("mapDataCardsEntityField", "")))
+    except markup.MarkupError:
         return None
-    accounts = definition.get("mapDataCardsEntityType") == "Company"
-    case_sensitive = bool(definition.get("mapDataCardsCaseSensitiveMatch"))
+    if isinstance(node, markup.ast.ContactField):
+        table = tables.CONTACTS
+    elif isinstance(node, markup.ast.AccountField):
+        table = tables.ACCOUNTS
+    else:
+        return None
     return import_rows.Card(
-        tables.ACCOUNTS if accounts else tables.CONTACTS,
-        _lookup(match.group(2), case_sensitive),
-        case_sensitive,
+        table,
+        table.match_of(node),
+        bool(definition.get("mapDataCardsCaseSensitiveMatch")),
         str(definition.get("mapDataCardsSourceField", "")),
     )
