@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
@@ -12,13 +11,12 @@ from pathlib import Path
 import httpx
 import orjson
 
+# The contract kit is the layer the benchmarks and the tests share (it imports neither);
+# free_port is re-exported for the bench_* modules.
+from contract_tests.flows import TERMINAL
+from contract_tests.target import free_port as free_port
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def start(db: str, port: int, *extra: str) -> tuple[subprocess.Popen[bytes], float]:
@@ -79,7 +77,6 @@ CONTACT_IMPORT = {
     },
     "identifierFieldName": "email",
 }
-TERMINAL = ("success", "warning", "error")
 
 
 def contact_rows(start: int, count: int, domain: str) -> list[dict[str, str]]:

@@ -52,8 +52,10 @@ def strings(source: str) -> list[tuple[int, str]]:
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.JoinedStr):
-            text = "".join(p.value if isinstance(p, ast.Constant) else "{}" for p in node.values)
-            found.append((node.lineno, str(text)))
+            text = "".join(
+                str(p.value) if isinstance(p, ast.Constant) else "{}" for p in node.values
+            )
+            found.append((node.lineno, text))
         elif (
             isinstance(node, ast.Constant)
             and isinstance(node.value, str)
