@@ -7,13 +7,13 @@
     ├── Unauthorized            401     {"failures": [...]}   bad or refused credentials
     ├── Forbidden               403     {"failures": [...]}
     ├── NotFound                404     {"failures": [...]}   unknown route or id
-    ├── MethodNotAllowed        405     {"failures": [...]}
     └── Conflict                409     {"failures": [...]}
     OAuthError                  400/401 {"error", "error_description"}   the token endpoint only
 
 Every Eloqua-surface error renders the ``failures`` body of reference §13.2, so clients
 that parse 4xx bodies as JSON (pyeloqua does) always get JSON. The HTTP layer turns these
-into responses with a single handler; nothing else builds an error body.
+into responses with a single handler; nothing else builds an error body (Starlette's own
+405 is rendered in the same ``failures`` shape there).
 """
 
 from __future__ import annotations
@@ -84,10 +84,6 @@ class NotFound(EloquaError):
     @classmethod
     def resource(cls, path: str) -> NotFound:
         return cls([Failure("uri", constraints.RESOURCE_UNKNOWN, path)])
-
-
-class MethodNotAllowed(EloquaError):
-    status = 405
 
 
 class Conflict(EloquaError):
