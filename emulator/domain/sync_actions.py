@@ -21,6 +21,7 @@ from emulator.core.types import JSONObject
 from emulator.domain import statements
 from emulator.store import staging, tables
 from emulator.store import sync_actions as rows
+from emulator.store.appcloud import Step
 from emulator.store.sync_actions import prepare, target_selection
 
 __all__ = ["apply", "prepare", "run", "target_selection"]
@@ -63,8 +64,9 @@ def apply(
             if status == "subscribed":
                 entries.append(logs.entry("ELQ-00138", count))
         elif isinstance(node, markup.ServiceInstance):
-            step = rows.Step(site_id, node.instance, node.execution, family, parent_id)
-            count = rows.member_status(db, step, status, every=bool(action.get("updateAll")))
+            step = Step(node.instance, node.execution, family, parent_id)
+            every = bool(action.get("updateAll"))
+            count = rows.member_status(db, site_id, step, status, every=every)
             statement = markup.format_statement(node)
             entries.append(logs.entry("ELQ-00128", count, status=status, instance=statement))
     rows.drop(db)

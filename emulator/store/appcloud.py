@@ -134,6 +134,27 @@ def members(
     ]
 
 
+@dataclass(frozen=True)
+class Step:
+    """An AppCloud step as a statement names it (``STATUS('{{ActionInstance(…)
+    .Execution[…]}}')``, a ``setStatus`` destination): the members of an instance's
+    execution, or of every execution when ``execution`` is None, that are records of the
+    family (and custom object)."""
+
+    instance: str
+    execution: int | None
+    family: str
+    parent_id: int
+
+    def members(self, alias: str) -> tuple[str, list[Any]]:
+        """The condition on ``alias`` (an ``execution_members`` row of the site)."""
+        return (
+            f"{alias}.instance = ? AND ({alias}.execution = ? OR ? IS NULL) "
+            f"AND {alias}.family = ? AND {alias}.parent_id = ?",
+            [self.instance, self.execution, self.execution, self.family, self.parent_id],
+        )
+
+
 def existing_records(db: sqlite_utils.Database, instance: Instance, ids: list[int]) -> set[int]:
     """Which of ``ids`` are records of the instance's entity."""
     table = table_of(instance.family)

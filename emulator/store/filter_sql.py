@@ -17,6 +17,7 @@ from typing import Any
 from emulator.core.filters.ast import And, Compare, Exists, Expr, Not, Or, Status
 from emulator.core.filters.kinds import BOOLEAN, NUMBER, SYSTEM_TIME, TRUE, comparable
 from emulator.core.markup import ast
+from emulator.store.appcloud import Step
 from emulator.store.tables import Column, RecordTable, column
 
 DataType = Callable[[ast.FieldStatement], str]
@@ -63,19 +64,15 @@ class _Compiler:
                     "AND m.family = ? AND m.container_id = ? AND m.member_id = r.id)"
                 )
             case Status(instance, op, value):
-                params += [
-                    instance.instance.lower(),
-                    instance.execution,
-                    instance.execution,
-                    self.table.family,
-                    self.parent_id,
-                    value.lower(),
-                ]
+                step = Step(
+                    instance.instance.lower(), instance.execution, self.table.family, self.parent_id
+                )
+                members, step_params = step.members("x")
+                params += [*step_params, value.lower()]
                 test = "=" if op == "=" else "<>"
                 return (
                     "EXISTS (SELECT 1 FROM execution_members x WHERE x.site_id = r.site_id "
-                    "AND x.instance = ? AND (x.execution = ? OR ? IS NULL) AND x.family = ? "
-                    f"AND x.parent_id = ? AND x.record_id = r.id AND lower(x.status) {test} ?)"
+                    f"AND {members} AND x.record_id = r.id AND lower(x.status) {test} ?)"
                 )
         raise TypeError(f"not a filter node: {expr!r}")
 

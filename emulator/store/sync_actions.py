@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import sqlite_utils
 
 from emulator.store import staging
+from emulator.store.appcloud import Step
 from emulator.store.filter_sql import Selection
 from emulator.store.import_rows import Plan
 from emulator.store.tables import CONTACTS, Match, RecordTable
@@ -76,33 +76,15 @@ def contact_flag(db: sqlite_utils.Database, site_id: int, column: str, value: in
     ).rowcount
 
 
-@dataclass(frozen=True)
-class Step:
-    """An AppCloud step as a statement names it: every execution when ``execution`` is
-    None."""
-
-    site_id: int
-    instance: str
-    execution: int | None
-    family: str
-    parent_id: int
-
-
-def member_status(db: sqlite_utils.Database, step: Step, status: str, *, every: bool) -> int:
+def member_status(
+    db: sqlite_utils.Database, site_id: int, step: Step, status: str, *, every: bool
+) -> int:
     """Set the status of the step's members that are targets, or of all of them."""
+    members, params = step.members("execution_members")
     chosen = "" if every else f" AND record_id IN (SELECT record_id FROM {TARGETS})"
     return db.execute(
-        "UPDATE execution_members SET status = ? WHERE site_id = ? AND instance = ? "
-        "AND (execution = ? OR ? IS NULL) AND family = ? AND parent_id = ?" + chosen,
-        [
-            status,
-            step.site_id,
-            step.instance,
-            step.execution,
-            step.execution,
-            step.family,
-            step.parent_id,
-        ],
+        f"UPDATE execution_members SET status = ? WHERE site_id = ? AND {members}{chosen}",
+        [status, site_id, *params],
     ).rowcount
 
 
