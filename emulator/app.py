@@ -17,6 +17,7 @@ from emulator import seed
 from emulator.core.config import Settings
 from emulator.core.errors import EloquaError, OAuthError
 from emulator.domain.directory import load_directory
+from emulator.engine.callbacks import Outbound
 from emulator.engine.worker import Worker
 from emulator.http import errors
 from emulator.http.metrics import Metrics, MetricsMiddleware
@@ -45,17 +46,22 @@ def create_app(
                 "fixtures %s from %s", "loaded" if loaded else "already in store", settings.fixtures
             )
             state.store = store
-            async with anyio.create_task_group() as tasks:
-                state.worker = Worker(store, clock)
-                tasks.start_soon(state.worker.run, tasks)
-                state.ready = True
-                try:
-                    yield
-                finally:
-                    tasks.cancel_scope.cancel()
+            outbound = state.outbound = Outbound(settings.callback_timeout)
+            try:
+                async with anyio.create_task_group() as tasks:
+                    state.worker = Worker(store, clock, outbound)
+                    tasks.start_soon(state.worker.run, tasks)
+                    state.ready = True
+                    try:
+                        yield
+                    finally:
+                        tasks.cancel_scope.cancel()
+            finally:
+                await outbound.aclose()
         finally:
             state.ready = False
             state.worker = None
+            state.outbound = None
             state.store = None
             store.close()
 

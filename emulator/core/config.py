@@ -69,6 +69,13 @@ class Settings:
         default="emulator.user", metadata={"help": "user name that goes with --default-site"}
     )
 
+    callback_timeout: float = field(
+        default=10.0,
+        metadata={
+            "help": "seconds a sync callback or AppCloud notification may take in all "
+            "(connect, send, answer) before it is recorded as unanswered"
+        },
+    )
     export_retention: str = field(
         default="PT6H",
         metadata={
@@ -97,6 +104,8 @@ class Settings:
             problems.append("export_retention must be PT6H or PT12H")
         if self.token_ttl <= 0:
             problems.append("token_ttl must be positive")
+        if not self.callback_timeout > 0:
+            problems.append("callback_timeout must be positive")
         if problems:
             raise ValueError("; ".join(problems))
 
@@ -142,4 +151,9 @@ def coerce(name: str, default: Any, raw: str) -> Any:
             raise ValueError(
                 f"{ENV_PREFIX}{name.upper()} must be an integer, not {raw!r}"
             ) from None
+    if isinstance(default, float):
+        try:
+            return float(raw)
+        except ValueError:
+            raise ValueError(f"{ENV_PREFIX}{name.upper()} must be a number, not {raw!r}") from None
     return raw

@@ -11,7 +11,8 @@ import anyio
 
 from emulator.domain import exports, staging
 from emulator.domain.syncs import render
-from emulator.engine import callbacks, runner
+from emulator.engine import runner
+from emulator.engine.callbacks import Outbound
 from emulator.store import Store
 from emulator.store import syncs as rows
 
@@ -21,9 +22,10 @@ PURGE_EVERY = 60.0
 
 
 class Worker:
-    def __init__(self, store: Store, clock: Callable[[], float]) -> None:
+    def __init__(self, store: Store, clock: Callable[[], float], outbound: Outbound) -> None:
         self.store = store
         self.clock = clock
+        self.outbound = outbound
         self._wake = anyio.Event()
         self.completed = 0
         self.paused = False
@@ -56,6 +58,6 @@ class Worker:
                 log.exception("sync %s of site %s failed", row.id, row.site_id)
                 final = await self.store.write(runner.fail, row, self.clock())
             if final.callback_url:
-                task_group.start_soon(callbacks.notify, final.callback_url, render(final, 2))
+                task_group.start_soon(self.outbound.notify, final.callback_url, render(final, 2))
             await self.store.write(staging.purge_consumed)
             self.completed += 1

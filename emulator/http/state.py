@@ -12,6 +12,7 @@ from emulator.core.config import Settings
 from emulator.core.progression import Polls
 from emulator.core.types import Principal
 from emulator.domain.directory import Directory
+from emulator.engine.callbacks import Outbound
 from emulator.engine.worker import Worker
 from emulator.store import Store
 
@@ -54,6 +55,7 @@ class AppState:
     clock: Callable[[], float]
     store: Store | None = None
     worker: Worker | None = None
+    outbound: Outbound | None = None
     ready: bool = False
     auth_cache: AuthCache = field(default_factory=AuthCache)
     polls: Polls = field(default_factory=Polls)

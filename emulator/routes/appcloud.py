@@ -9,7 +9,6 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from emulator.domain import appcloud
-from emulator.engine import callbacks
 from emulator.http.bodies import read_json
 from emulator.http.responses import json_response, no_content
 from emulator.http.state import AppState, state_of
@@ -45,8 +44,10 @@ async def create_execution(request: Request) -> Response:
 
 
 async def _notify(state: AppState, notes: list[appcloud.Notification]) -> None:
+    if state.outbound is None:
+        return  # the app is shutting down
     for note in notes:
-        status, error = await callbacks.post(note.url, note.body)
+        status, error = await state.outbound.post(note.url, note.body)
         await state.db.write(appcloud.record_answer, note, status, error, state.clock())
 
 

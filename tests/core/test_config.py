@@ -32,6 +32,7 @@ def test_every_option_reads_its_environment_variable() -> None:
         "ELOQUA_EMULATOR_TOKEN_TTL": "60",
         "ELOQUA_EMULATOR_DEFAULT_SITE": "S",
         "ELOQUA_EMULATOR_DEFAULT_USER": "u",
+        "ELOQUA_EMULATOR_CALLBACK_TIMEOUT": "2.5",
         "ELOQUA_EMULATOR_EXPORT_RETENTION": "PT12H",
     }
     settings = Settings.from_env(environ)
@@ -46,6 +47,7 @@ def test_every_option_reads_its_environment_variable() -> None:
         "token_ttl": "60",
         "default_site": "S",
         "default_user": "u",
+        "callback_timeout": "2.5",
         "export_retention": "PT12H",
     }
     names = {name for name, _, _ in Settings.options()}
@@ -75,6 +77,7 @@ def test_help_documents_every_option_and_its_variable() -> None:
         ("port", 70000),
         ("log_level", "loud"),
         ("token_ttl", 0),
+        ("callback_timeout", 0.0),
     ],
 )
 def test_bad_settings_are_refused(name, value) -> None:

@@ -4,7 +4,9 @@ policy, listing, logs and rejects, callbacks."""
 from __future__ import annotations
 
 import http.server
+import socket
 import threading
+import time
 from typing import ClassVar
 
 import orjson
@@ -280,6 +282,47 @@ def test_an_unreachable_callback_does_not_fail_the_sync(bulk) -> None:
     uri = bulk.define("/contacts/imports", IMPORT)
     sync = bulk.wait(bulk.sync(uri, callbackUrl="http://127.0.0.1:9/nowhere")["uri"])
     assert sync["status"] == "success"
+
+
+def test_uploads_answer_while_callbacks_hang(bulk_factory) -> None:
+    """Forty syncs call back a receiver that never answers; an upload still answers at
+    once (calls are asynchronous and bounded, never on the threads that read uploads)."""
+    bulk = bulk_factory(sync_progression="immediate", callback_timeout=30)
+    listener = socket.create_server(("127.0.0.1", 0))
+    held: list[socket.socket] = []
+
+    def hold() -> None:
+        while True:
+            try:
+                held.append(listener.accept()[0])
+            except OSError:
+                return
+
+    holder = threading.Thread(target=hold, daemon=True)
+    holder.start()
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/hang"
+    try:
+        for n in range(40):
+            uri = bulk.define(
+                "/contacts/exports",
+                {"name": f"e{n}", "fields": {"Id": "{{Contact.Id}}"}, "maxRecords": 1},
+            )
+            bulk.client.post(
+                BULK + "/syncs",
+                json={"syncedInstanceUri": uri, "callbackUrl": url},
+                headers=bulk.headers,
+            )
+        wait_until(lambda: len(held) >= 16, timeout=10, message="the callbacks never connected")
+        upload = bulk.define("/contacts/imports", IMPORT)
+        began = time.perf_counter()
+        bulk.stage(upload, [{"email": "while.hanging@example.com"}])
+        assert time.perf_counter() - began < 2
+    finally:
+        listener.shutdown(socket.SHUT_RDWR)
+        listener.close()
+        holder.join(timeout=5)
+        for conn in held:
+            conn.close()
 
 
 def test_logs_and_rejects_page_like_every_list(bulk) -> None:
