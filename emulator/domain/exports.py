@@ -1,8 +1,10 @@
 """Export syncs and their data (reference §7, §11).
 
 At sync time the filter is compiled to SQL and the result is materialised once, in record
-id order, into ``export_rows``: the sync's data is a fixed snapshot that later imports do
-not change, and a page is a range scan on ``ordinal`` whatever the offset.
+id order, into ``export_rows``, a chunk per transaction: the sync's data is a snapshot
+that later imports do not change (a record changed while the export runs shows as it was
+when its chunk was written, as on a pod, whose syncs are not atomic either), and a page is
+a range scan on ``ordinal`` whatever the offset.
 """
 
 from __future__ import annotations
@@ -21,13 +23,16 @@ from emulator.core.types import JSONObject, Principal
 from emulator.domain import statements, sync_actions
 from emulator.store import definitions as definition_rows
 from emulator.store import export_rows, tables
+from emulator.store import sync_actions as action_rows
 from emulator.store import syncs as sync_rows
 from emulator.store.filter_sql import Selection
+from emulator.store.sync_actions import Targets
 
-CHUNK = 10000
+CHUNK = 10000  # rows a /data page reads at a time
+SYNC_CHUNK = 25_000  # records an export sync writes per transaction
 
 
-def snapshot(
+def step(
     db: sqlite_utils.Database,
     site_id: int,
     sync_id: int,
@@ -35,8 +40,11 @@ def snapshot(
     parent_id: int,
     definition: JSONObject,
     now: float,
-) -> list[logs.Entry]:
-    """Materialise the export; returns its log entries."""
+) -> list[logs.Entry] | None:
+    """Materialise the export's next ``SYNC_CHUNK`` records and keep the progress with
+    them; its log entries once the last chunk is written, else None. Rows are taken in
+    record id order, each chunk after the last record of the one before, so a resumed or
+    interleaved export never writes a record twice."""
     catalog = statements.StoreCatalog(db, site_id)
     entity = statements.entity(family, parent_id or None)
     utc = bool(definition.get("areSystemTimestampsInUTC"))
@@ -51,28 +59,42 @@ def snapshot(
         return found
 
     expression = filters.parse_filter(definition["filter"]) if definition.get("filter") else None
-    selection = Selection(
-        tables.table_of(family),
-        site_id,
-        parent_id,
-        expression,
-        data_type,
-        utc,
-        int(definition.get("maxRecords", -1)),
-    )
-    count, size = export_rows.materialise(db, sync_id, selection, shape.projection)
+    selection = Selection(tables.table_of(family), site_id, parent_id, expression, data_type, utc)
+    done = sync_rows.progress(db, site_id, sync_id) or {"rows": 0, "bytes": 0, "after": 0}
+    most = int(definition.get("maxRecords", -1))
+    room = SYNC_CHUNK if most < 0 else min(SYNC_CHUNK, most - done["rows"])
     actions = list(definition.get("syncActions") or [])
-    acted: list[logs.Entry] = []
-    if actions:
-        sync_actions.prepare(db)
-        sync_actions.target_selection(db, selection)
-        acted = sync_actions.apply(db, site_id, family, parent_id, actions)
+    targets = Targets(site_id, sync_id)
+    chunk = export_rows.Chunk(0, 0, done["after"])
+    if room > 0:
+        chunk = export_rows.materialise(
+            db,
+            sync_id,
+            selection,
+            shape.projection,
+            after_record=done["after"],
+            done=done["rows"],
+            limit=room,
+        )
+        if actions:
+            action_rows.target_exported(db, targets, done["rows"])
+    done = {
+        "rows": done["rows"] + chunk.rows,
+        "bytes": done["bytes"] + chunk.bytes,
+        "after": chunk.last_record,
+    }
+    if room > 0 and chunk.rows == room:  # a full chunk: there may be more
+        sync_rows.set_progress(db, site_id, sync_id, done)
+        return None
+    acted = sync_actions.apply(db, targets, family, parent_id, actions) if actions else []
     retention = parse_duration(definition.get("dataRetentionDuration", "PT6H")) or 6 * 3600.0
-    export_rows.set_export(db, site_id, sync_id, count, list(definition["fields"]), now + retention)
+    export_rows.set_export(
+        db, site_id, sync_id, done["rows"], list(definition["fields"]), now + retention
+    )
     return [
-        logs.entry("ELQ-00102", count),
+        logs.entry("ELQ-00102", done["rows"]),
         logs.entry("ELQ-00131"),
-        logs.entry("ELQ-00106", kb=size // 1024 + 1),
+        logs.entry("ELQ-00106", kb=done["bytes"] // 1024 + 1),
         *acted,
         logs.processed("success"),
     ]

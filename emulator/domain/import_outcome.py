@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from emulator.core import logs
 from emulator.core.types import JSONObject
@@ -33,6 +34,24 @@ class Outcome:
     missing_keys: list[tuple[str, int]] = field(default_factory=list)
     rejects: list[tuple[int, JSONObject]] = field(default_factory=list)
     actions: list[logs.Entry] = field(default_factory=list)  # the sync actions' lines
+
+    def saved(self) -> dict[str, Any]:
+        """What a chunk commits with the sync's progress (rejects are stored as rows and
+        the actions' lines written at the end, so neither is kept)."""
+        kept = asdict(self)
+        del kept["rejects"], kept["actions"]
+        return kept
+
+    @classmethod
+    def restore(cls, saved: dict[str, Any] | None) -> Outcome:
+        if not saved:
+            return cls()
+        return cls(
+            **{
+                **saved,
+                "missing_keys": [(str(k), int(f)) for k, f in saved.get("missing_keys", [])],
+            }
+        )
 
     @property
     def rejected(self) -> int:

@@ -12,6 +12,7 @@ duplicates).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import orjson
 import sqlite_utils
@@ -24,6 +25,8 @@ from emulator.domain.import_outcome import Outcome
 from emulator.store import catalog as catalog_rows
 from emulator.store import import_rows, records, staging, tables
 from emulator.store import sync_actions as action_rows
+from emulator.store import syncs as sync_rows
+from emulator.store.sync_actions import Targets
 
 CHUNK = 25_000  # rows applied per set of statements
 
@@ -74,6 +77,58 @@ def _target(
     )
 
 
+def step(
+    db: sqlite_utils.Database,
+    site_id: int,
+    sync_id: int,
+    family: str,
+    parent_id: int,
+    definition: JSONObject,
+    now: float,
+) -> tuple[Outcome, bool]:
+    """Apply the sync's next chunk (``CHUNK`` staged rows, across files) and keep its
+    progress with it, in the caller's transaction: the outcome so far, and whether that was
+    the last chunk. The chunk's rejects are written here; ``Outcome.rejects`` holds them."""
+    fields = targets(db, site_id, family, parent_id, definition)
+    run = _Run(db, site_id, family, parent_id, definition, fields, now)
+    done = sync_rows.progress(db, site_id, sync_id) or {}
+    outcome = run.outcome = Outcome.restore(done.get("outcome"))
+    at = Position(*done.get("at", (0, 0, 0)))
+    files = staging.files_of_sync(db, site_id, sync_id)
+    import_rows.create(db, run.plan)
+    seen = import_rows.open_seen(db, site_id, sync_id)
+    if seen.new and at != Position():
+        _remember(db, run.plan, seen.table, files, at)
+    pending = 0
+    while at.file < len(files) and pending < CHUNK:
+        file_id, rows, keys = files[at.file]
+        if at.after == 0:
+            present = set(orjson.loads(keys))
+            outcome.missing_keys += [(k, file_id) for k in fields if k not in present]
+            for key in sorted(present - set(fields)):
+                if key not in outcome.ignored_keys:
+                    outcome.ignored_keys.append(key)
+            outcome.staged += rows
+        take = min(rows - at.after, CHUNK - pending)
+        if take > 0:
+            import_rows.append(db, run.plan, file_id, at.after, at.after + take, at.base)
+            pending += take
+        at = at.moved(take, rows)
+    run.apply(seen.table, Targets(site_id, sync_id))
+    import_rows.drop(db)
+    outcome.rejects.sort(key=lambda reject: reject[0])
+    sync_rows.add_rejects(db, site_id, sync_id, outcome.rejects)
+    if at.file < len(files):
+        sync_rows.set_progress(db, site_id, sync_id, {"at": list(at), "outcome": outcome.saved()})
+        return outcome, False
+    import_rows.close_seen(db, seen.table)
+    if run.actions:
+        outcome.actions = sync_actions.apply(
+            db, Targets(site_id, sync_id), family, parent_id, run.actions
+        )
+    return outcome, True
+
+
 def apply(
     db: sqlite_utils.Database,
     site_id: int,
@@ -83,34 +138,54 @@ def apply(
     definition: JSONObject,
     now: float,
 ) -> Outcome:
-    fields = targets(db, site_id, family, parent_id, definition)
-    run = _Run(db, site_id, family, parent_id, definition, fields, now)
-    outcome = run.outcome
-    index = pending = 0
-    import_rows.create(db, run.plan)
-    if run.actions:
-        sync_actions.prepare(db)
-    for file_id, rows, keys in staging.files_of_sync(db, site_id, sync_id):
-        present = set(orjson.loads(keys))
-        outcome.missing_keys += [(k, file_id) for k in fields if k not in present]
-        for key in sorted(present - set(fields)):
-            if key not in outcome.ignored_keys:
-                outcome.ignored_keys.append(key)
-        for after in range(0, rows, CHUNK):
-            last = min(rows, after + CHUNK)
-            import_rows.append(db, run.plan, file_id, after, last, index)
-            pending += last - after
-            if pending >= CHUNK:
-                run.apply()
-                pending = 0
+    """Every chunk of the sync, in the caller's transaction (the worker takes one chunk a
+    turn, ``step``); the outcome with all of its rejects."""
+    rejects: list[tuple[int, JSONObject]] = []
+    while True:
+        outcome, finished = step(db, site_id, sync_id, family, parent_id, definition, now)
+        rejects += outcome.rejects
+        if finished:
+            outcome.rejects = rejects
+            return outcome
+
+
+def abandon(db: sqlite_utils.Database, site_id: int, sync_id: int) -> None:
+    """Forget what a sync that ends early kept between its chunks."""
+    import_rows.close_seen(db, import_rows.open_seen(db, site_id, sync_id).table)
+    Targets(site_id, sync_id).forget(db)
+
+
+class Position(NamedTuple):
+    """Where the next chunk starts: the file (in upload order), the rows of it done, and
+    the ``recordIndex`` base of the file (the rows of the files before it)."""
+
+    file: int = 0
+    after: int = 0
+    base: int = 0
+
+    def moved(self, taken: int, rows: int) -> Position:
+        after = self.after + taken
+        if after >= rows:
+            return Position(self.file + 1, 0, self.base + rows)
+        return Position(self.file, after, self.base)
+
+
+def _remember(
+    db: sqlite_utils.Database,
+    plan: import_rows.Plan,
+    seen: str,
+    files: list[tuple[int, int, str]],
+    at: Position,
+) -> None:
+    """The identifiers of the rows applied before ``at``, read again (after a restart: the
+    table of identifiers seen lives in memory), so later duplicates are still found."""
+    index = 0
+    for number, (file_id, rows, _) in enumerate(files[: at.file + 1]):
+        upto = rows if number < at.file else at.after
+        for after in range(0, upto, CHUNK):
+            import_rows.append(db, plan, file_id, after, min(upto, after + CHUNK), index)
+            import_rows.remember(db, seen)
         index += rows
-        outcome.staged += rows
-    run.apply()
-    import_rows.drop(db)
-    if run.actions:
-        outcome.actions = sync_actions.apply(db, site_id, family, parent_id, run.actions)
-    outcome.rejects.sort(key=lambda reject: reject[0])
-    return outcome
 
 
 class _Run:
@@ -170,12 +245,12 @@ class _Run:
             card=_data_cards(definition),
         )
 
-    def apply(self) -> None:
+    def apply(self, seen: str, targets: Targets) -> None:
         earlier = len(self.outcome.rejects)
         for index, data in import_rows.problems(self.db):
             self._reject(index, data)
         import_rows.discard(self.db, [index for index, _ in self.outcome.rejects[earlier:]])
-        for index, data in import_rows.take_duplicates(self.db):
+        for index, data in import_rows.take_duplicates(self.db, seen):
             self._add(index, data, [self.plan.identifier], "ELQ-00026", "duplicates")
         applied, missing = import_rows.apply(
             self.db,
@@ -186,7 +261,9 @@ class _Run:
             stamp=self.stamp,
         )
         if self.actions:
-            action_rows.target_import_chunk(self.db, self.plan, self.next_id, applied.created)
+            action_rows.target_import_chunk(
+                self.db, targets, self.plan, self.next_id, applied.created
+            )
         import_rows.clear(self.db)
         self.next_id += applied.created
         outcome = self.outcome

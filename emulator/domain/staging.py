@@ -28,6 +28,7 @@ from emulator.store import syncs as sync_rows
 
 MAX_FILES = 500  # reference §10: the 501st upload before a sync is a 400
 SCALARS = (str, int, float, bool, type(None))
+PURGE_CHUNK = 50_000  # staged rows deleted per transaction
 
 
 def parse_json_rows(text: str) -> list[JSONObject]:
@@ -144,7 +145,9 @@ def purge_expired(db: sqlite_utils.Database, now: float) -> None:
     rows.delete_files(db, rows.expired_file_ids(db, now))
 
 
-def purge_consumed(db: sqlite_utils.Database) -> None:
-    """The files of syncs that have ended. Deleted after the sync's own transaction, so a
-    client sees the sync end without waiting for it; no request reads them."""
-    rows.delete_files(db, rows.consumed_file_ids(db))
+def purge_consumed(db: sqlite_utils.Database, limit: int = PURGE_CHUNK) -> int:
+    """Up to ``limit`` staged rows of syncs that have ended, deleted; how many. The worker
+    calls it between chunks of syncs until it returns 0, so a client sees a sync end
+    without waiting for it and no write waits behind a long purge; no request reads
+    these rows."""
+    return rows.delete_rows(db, rows.consumed_file_ids(db), limit)

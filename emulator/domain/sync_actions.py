@@ -3,8 +3,8 @@ created and updated records, an export's exported records, or the records a sync
 definition's staged rows identify. ``updateAll: true`` on an AppCloud destination moves
 every member of the execution instead.
 
-The records are gathered in a temporary table (``store.sync_actions``) inside the sync's
-transaction, so the actions commit or roll back with the rest of the sync.
+The records are gathered in ``sync_targets`` (``store.sync_actions``) as the sync's chunks
+commit, and the actions run in the transaction of its last chunk.
 
 Where we decide for Eloqua [INF]: e-mail group subscriptions are memberships of the group
 (unsubscribing removes it); each action logs the number of records it changed; a staged
@@ -22,9 +22,9 @@ from emulator.domain import statements
 from emulator.store import staging, tables
 from emulator.store import sync_actions as rows
 from emulator.store.appcloud import Step
-from emulator.store.sync_actions import prepare, target_selection
+from emulator.store.sync_actions import Targets
 
-__all__ = ["apply", "prepare", "run", "target_selection"]
+__all__ = ["Targets", "apply", "run"]
 
 LIST_CODES = {
     (ast.ContactList, "add"): "ELQ-00119",
@@ -42,7 +42,11 @@ GLOBAL = {
 
 
 def apply(
-    db: sqlite_utils.Database, site_id: int, family: str, parent_id: int, actions: list[JSONObject]
+    db: sqlite_utils.Database,
+    targets: Targets,
+    family: str,
+    parent_id: int,
+    actions: list[JSONObject],
 ) -> list[logs.Entry]:
     """Apply each action to the targets, in order, then forget the targets; the actions'
     log entries. E-mail address imports act on contacts."""
@@ -51,25 +55,25 @@ def apply(
         node = markup.parse_node(str(action["destination"]))
         verb, status = str(action["action"]), str(action.get("status"))
         if isinstance(node, ast.ContactList | ast.AccountList):
-            count = rows.membership(db, site_id, node.FAMILY, node.id, add=verb == "add")
+            count = rows.membership(db, targets, node.FAMILY, node.id, add=verb == "add")
             entries.append(logs.entry(LIST_CODES[(type(node), verb)], count, list_id=node.id))
         elif isinstance(node, ast.EmailGroup):
             subscribed = status == "subscribed"
-            count = rows.membership(db, site_id, node.FAMILY, node.id, add=subscribed)
+            count = rows.membership(db, targets, node.FAMILY, node.id, add=subscribed)
             code = "ELQ-00115" if subscribed else "ELQ-00116"
             entries.append(logs.entry(code, count, group_id=node.id))
         elif isinstance(node, ast.GlobalSubscribe):
             column, value = GLOBAL[status]
-            count = rows.contact_flag(db, site_id, column, value)
+            count = rows.contact_flag(db, targets, column, value)
             if status == "subscribed":
                 entries.append(logs.entry("ELQ-00138", count))
         elif isinstance(node, markup.ServiceInstance):
             step = Step(node.instance, node.execution, family, parent_id)
             every = bool(action.get("updateAll"))
-            count = rows.member_status(db, site_id, step, status, every=every)
+            count = rows.member_status(db, targets, step, status, every=every)
             statement = markup.format_statement(node)
             entries.append(logs.entry("ELQ-00128", count, status=status, instance=statement))
-    rows.drop(db)
+    targets.forget(db)
     return entries
 
 
@@ -83,14 +87,14 @@ def run(
 ) -> tuple[str, list[logs.Entry]]:
     """A sync of a sync-action definition (or of an e-mail address import, whose rows name
     contacts by address): the status and log lines."""
-    prepare(db)
-    staged, unmatched = _target_staged(db, site_id, sync_id, family, parent_id, definition)
+    targets = Targets(site_id, sync_id)
+    staged, unmatched = _target_staged(db, targets, family, parent_id, definition)
     actions = list(definition.get("syncActions") or [])
     entries = [logs.entry("ELQ-00140", staged)]
     if staged == 0 and not any(a.get("updateAll") for a in actions):
         entries.append(logs.entry("ELQ-00124"))
     acting = "contacts" if family == "emailAddresses" else family
-    entries += apply(db, site_id, acting, parent_id, actions)
+    entries += apply(db, targets, acting, parent_id, actions)
     status = "warning" if unmatched else "success"
     if unmatched:
         entries.append(logs.entry("ELQ-00034", unmatched, logs.WARNING))
@@ -100,8 +104,7 @@ def run(
 
 def _target_staged(
     db: sqlite_utils.Database,
-    site_id: int,
-    sync_id: int,
+    targets: Targets,
     family: str,
     parent_id: int,
     definition: JSONObject,
@@ -110,15 +113,15 @@ def _target_staged(
     naming no record)``."""
     fields = definition["fields"]
     key = str(definition.get("identifierFieldName") or next(iter(fields)))
-    catalog = statements.StoreCatalog(db, site_id)
+    catalog = statements.StoreCatalog(db, targets.site_id)
     at = statements.entity(family, parent_id or None)
     node = markup.resolve_field(fields[key], at, catalog).node
-    files = list(staging.files_of_sync(db, site_id, sync_id))
+    files = list(staging.files_of_sync(db, targets.site_id, targets.sync_id))
     # e-mail address imports name contacts by address (sync-action definitions allow only
     # identity fields as identifiers, reference §5.3)
     table = tables.CONTACTS if family == "emailAddresses" else tables.table_of(family)
     match = tables.BY_EMAIL if family == "emailAddresses" else table.match_of(node)
     unmatched = rows.target_staged(
-        db, site_id, [file_id for file_id, _, _ in files], key, table, parent_id, match
+        db, targets, [file_id for file_id, _, _ in files], key, table, parent_id, match
     )
     return sum(count for _, count, _ in files), unmatched

@@ -1,7 +1,10 @@
-"""Running one sync, in one write transaction: its effects, logs, rejects and terminal
-status commit together, so a crash mid-run leaves the sync ``active`` with no effects and
-the worker runs it again at the next start. The staged files it consumed are deleted by the
-worker afterwards (``domain.staging.purge_consumed``)."""
+"""Running syncs a chunk at a time. ``step`` applies the next chunk of one sync in the
+caller's transaction together with the sync's progress, so the worker commits each chunk on
+its own and other writes, and other syncs, take turns between them; a crash resumes from the
+last committed chunk, each staged row applied exactly once. The last chunk commits the
+logs and the terminal status with it. ``run`` takes every step in one transaction (for
+tests and tools). The staged files a sync consumed are deleted by the worker afterwards, a
+chunk at a time (``domain.staging.purge_consumed``)."""
 
 from __future__ import annotations
 
@@ -29,32 +32,58 @@ def claim_next(db: sqlite_utils.Database, now: float) -> rows.SyncRow | None:
     return rows.get(db, row.site_id, row.id)
 
 
-def run(db: sqlite_utils.Database, row: rows.SyncRow, now: float) -> rows.SyncRow:
-    stamp = timestamps.from_epoch(now)
+def claim_pending(db: sqlite_utils.Database, now: float) -> int:
+    """Every pending sync, now ``active``: the worker's rotation takes their chunks in
+    turn."""
+    return rows.start_pending(db, timestamps.from_epoch(now))
+
+
+def step(db: sqlite_utils.Database, site_id: int, sync_id: int, now: float) -> rows.SyncRow:
+    """The next chunk of an active sync; the sync as it now is (ended after its last
+    chunk)."""
+    row = rows.get(db, site_id, sync_id)
+    if row is None:
+        raise LookupError(f"no sync {sync_id} in site {site_id}")
+    if row.status != SyncStatus.ACTIVE.value:
+        return row
     definition = definition_rows.get(
         db, row.site_id, row.kind, row.family, row.parent_id, row.definition_id, now
     )
-    status, entries, rejects = _outcome(db, row, definition, now)
+    ended = _step(db, row, definition, now)
+    if ended is None:
+        return row
+    return _end(db, row, *ended, now)
+
+
+def run(db: sqlite_utils.Database, row: rows.SyncRow, now: float) -> rows.SyncRow:
+    """Every chunk of a claimed sync, to its end."""
+    while True:
+        final = step(db, row.site_id, row.id, now)
+        if final.status != SyncStatus.ACTIVE.value:
+            return final
+
+
+def _end(
+    db: sqlite_utils.Database, row: rows.SyncRow, status: str, entries: list[logs.Entry], now: float
+) -> rows.SyncRow:
+    stamp = timestamps.from_epoch(now)
     rows.add_logs(
         db, row.site_id, row.id, ((e.count, e.severity, e.code, e.message) for e in entries), stamp
     )
-    rows.add_rejects(db, row.site_id, row.id, rejects)
     rows.set_status(db, row.site_id, row.id, status, ended_at=stamp)
+    rows.set_progress(db, row.site_id, row.id, None)
     final = rows.get(db, row.site_id, row.id)
     assert final is not None
     return final
 
 
-Rejects = list[tuple[int, dict[str, object]]]
-
-
-def _outcome(
+def _step(
     db: sqlite_utils.Database,
     row: rows.SyncRow,
     definition: definition_rows.Row | None,
     now: float,
-) -> tuple[str, list[logs.Entry], Rejects]:
-    """Apply the sync's effects; its status, log entries and rejects."""
+) -> tuple[str, list[logs.Entry]] | None:
+    """One chunk of the sync's effects; its status and log entries once it ends."""
     error = SyncStatus.ERROR.value
     if definition is None:
         deleted = logs.entry(
@@ -63,38 +92,34 @@ def _outcome(
             product=PRODUCT[row.kind],
             definition_id=row.definition_id,
         )
-        return error, [deleted, logs.processed(error)], []
+        return error, [deleted, logs.processed(error)]
     item = orjson.loads(definition.item)
     if not runnable(row.kind, row.family):
         raise ValueError(f"syncs of {row.family} {row.kind} are refused when created")
     try:
         # an e-mail address import only acts on the contacts its rows name
         if row.kind == SYNC_ACTIONS or row.family == "emailAddresses":
-            status, entries = sync_actions.run(
-                db, row.site_id, row.id, row.family, row.parent_id, item
-            )
-            return status, entries, []
+            return sync_actions.run(db, row.site_id, row.id, row.family, row.parent_id, item)
         if row.kind == IMPORTS:
-            outcome = imports.apply(db, row.site_id, row.id, row.family, row.parent_id, item, now)
-            entries = list(import_outcome.log_entries(outcome, row.family))
-            return outcome.status, entries, outcome.rejects
-        entries = exports.snapshot(db, row.site_id, row.id, row.family, row.parent_id, item, now)
-        return SyncStatus.SUCCESS.value, entries, []
+            outcome, finished = imports.step(
+                db, row.site_id, row.id, row.family, row.parent_id, item, now
+            )
+            if not finished:
+                return None
+            return outcome.status, list(import_outcome.log_entries(outcome, row.family))
+        entries = exports.step(db, row.site_id, row.id, row.family, row.parent_id, item, now)
+        return None if entries is None else (SyncStatus.SUCCESS.value, entries)
     except (markup.MarkupError, filters.FilterError):
         # the definition no longer validates against the catalog (reference §13.4, ELQ-00122)
         invalid = logs.entry("ELQ-00122", severity=logs.ERROR, sync_id=row.id, user_id=row.user_id)
-        return error, [invalid, logs.processed(error)], []
+        return error, [invalid, logs.processed(error)]
 
 
 def fail(db: sqlite_utils.Database, row: rows.SyncRow, now: float) -> rows.SyncRow:
-    """End a sync whose run raised: ``error`` with ELQ-00146, its effects rolled back."""
-    stamp = timestamps.from_epoch(now)
+    """End a sync whose chunk raised: ``error`` with ELQ-00146; that chunk's effects were
+    rolled back, those of the chunks before it stay (as a pod's do)."""
+    imports.abandon(db, row.site_id, row.id)
     status = SyncStatus.ERROR.value
-    entries = [logs.entry("ELQ-00146", severity=logs.ERROR), logs.processed(status)]
-    rows.add_logs(
-        db, row.site_id, row.id, ((e.count, e.severity, e.code, e.message) for e in entries), stamp
+    return _end(
+        db, row, status, [logs.entry("ELQ-00146", severity=logs.ERROR), logs.processed(status)], now
     )
-    rows.set_status(db, row.site_id, row.id, status, ended_at=stamp)
-    final = rows.get(db, row.site_id, row.id)
-    assert final is not None
-    return final

@@ -1,6 +1,9 @@
-"""The background worker started by the app's lifespan: it runs pending syncs one at a
-time, as soon as it can (what clients see is the progression policy's business), and at
-start-up puts syncs orphaned by a crash back in the queue."""
+"""The background worker started by the app's lifespan: it runs syncs a chunk at a time,
+taking turns between the syncs under way (round-robin), so a small sync
+finishes while a large one runs and every write waits for one chunk at most, never for a
+whole sync. Between chunks it deletes consumed staged rows, a bounded number at a time.
+What clients see is the progression policy's business. At start-up the syncs a crash
+interrupted carry on from their last committed chunk."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from collections.abc import Callable
 
 import anyio
 
+from emulator.core.lifecycle import SyncStatus
 from emulator.domain import exports, staging
 from emulator.domain.syncs import render
 from emulator.engine import runner
@@ -34,30 +38,53 @@ class Worker:
         self._wake.set()
 
     async def run(self, task_group: anyio.abc.TaskGroup) -> None:
-        recovered = await self.store.write(rows.reset_orphans)
-        await self.store.write(staging.purge_consumed)
-        if recovered:
-            log.info("%d interrupted sync(s) queued again", recovered)
+        resumed = len(await self.store.write(rows.active))
+        if resumed:
+            log.info("%d interrupted sync(s) carry on", resumed)
         purged_at = 0.0
+        purging = True
+        turn: tuple[int, int] | None = None
         while True:
             now = self.clock()
             if now - purged_at > PURGE_EVERY:
                 await self.store.write(staging.purge_expired, now)
                 await self.store.write(exports.purge_expired, now)
                 purged_at = now
-            row = None if self.paused else await self.store.write(runner.claim_next, now)
-            if row is None:
-                with anyio.move_on_after(IDLE):
-                    await self._wake.wait()
-                self._wake = anyio.Event()
+            under_way: list[tuple[int, int]] = []
+            if not self.paused:
+                await self.store.write(runner.claim_pending, now)
+                under_way = await self.store.write(rows.active)
+            if purging:
+                purging = await self.store.write(staging.purge_consumed) > 0
+            if not under_way:
+                if not purging:
+                    with anyio.move_on_after(IDLE):
+                        await self._wake.wait()
+                    self._wake = anyio.Event()
                 continue
-            try:
-                final = await self.store.write(runner.run, row, self.clock())
-            except Exception:
-                # The run rolled back; the sync ends in error, the worker goes on.
-                log.exception("sync %s of site %s failed", row.id, row.site_id)
-                final = await self.store.write(runner.fail, row, self.clock())
-            if final.callback_url:
-                task_group.start_soon(self.outbound.notify, final.callback_url, render(final, 2))
-            await self.store.write(staging.purge_consumed)
-            self.completed += 1
+            turn = _after(under_way, turn)
+            final = await self._step(*turn)
+            if final.status != SyncStatus.ACTIVE.value:
+                if final.callback_url:
+                    task_group.start_soon(
+                        self.outbound.notify, final.callback_url, render(final, 2)
+                    )
+                purging = True
+                self.completed += 1
+
+    async def _step(self, site_id: int, sync_id: int) -> rows.SyncRow:
+        try:
+            return await self.store.write(runner.step, site_id, sync_id, self.clock())
+        except Exception:
+            # The chunk rolled back; the sync ends in error, the worker goes on.
+            log.exception("sync %s of site %s failed", sync_id, site_id)
+            row = await self.store.write(rows.get, site_id, sync_id)
+            assert row is not None
+            return await self.store.write(runner.fail, row, self.clock())
+
+
+def _after(under_way: list[tuple[int, int]], turn: tuple[int, int] | None) -> tuple[int, int]:
+    """The sync whose turn is next: the first after ``turn`` in the rotation (ordered by
+    site and id), or the first."""
+    later = [key for key in under_way if turn is None or key > turn]
+    return later[0] if later else under_way[0]

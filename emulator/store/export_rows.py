@@ -12,23 +12,40 @@ from emulator.store.filter_sql import Selection
 from emulator.store.tables import Projection
 
 
+@dataclass(frozen=True)
+class Chunk:
+    rows: int
+    bytes: int
+    last_record: int  # the id of the last record written, where the next chunk starts
+
+
 def materialise(
-    db: sqlite_utils.Database, sync_id: int, selection: Selection, projection: Projection
-) -> tuple[int, int]:
-    """Write the selected records, projected, as the sync's rows; ``(rows, bytes)``. One
-    ``INSERT … SELECT``: the data never passes through Python."""
+    db: sqlite_utils.Database,
+    sync_id: int,
+    selection: Selection,
+    projection: Projection,
+    *,
+    after_record: int,
+    done: int,
+    limit: int,
+) -> Chunk:
+    """Write up to ``limit`` more of the selected records, those past ``after_record``,
+    projected, as the sync's rows ``done + 1 …``. One ``INSERT … SELECT``: the data never
+    passes through Python."""
     where, params = selection.where()
     count = db.execute(
-        f"INSERT INTO export_rows (site_id, sync_id, ordinal, data) "
-        f"SELECT ?, ?, row_number() OVER (ORDER BY r.id), {projection.sql} "
-        f"FROM {selection.table.name} r WHERE {where} ORDER BY r.id LIMIT ?",
-        [selection.site_id, sync_id, *projection.params, *params, selection.limit],
+        "INSERT INTO export_rows (site_id, sync_id, ordinal, record_id, data) "
+        "SELECT ?, ?, ? + row_number() OVER (ORDER BY id), id, data FROM ("
+        f"SELECT r.id AS id, {projection.sql} AS data FROM {selection.table.name} r "
+        f"WHERE {where} AND r.id > ? ORDER BY r.id LIMIT ?)",
+        [selection.site_id, sync_id, done, *projection.params, *params, after_record, limit],
     ).rowcount
-    size = db.execute(
-        "SELECT coalesce(sum(length(data)), 0) FROM export_rows WHERE site_id = ? AND sync_id = ?",
-        [selection.site_id, sync_id],
-    ).fetchone()[0]
-    return count, int(size)
+    size, last = db.execute(
+        "SELECT coalesce(sum(length(data)), 0), max(record_id) FROM export_rows "
+        "WHERE site_id = ? AND sync_id = ? AND ordinal > ?",
+        [selection.site_id, sync_id, done],
+    ).fetchone()
+    return Chunk(count, int(size), after_record if last is None else int(last))
 
 
 @dataclass(frozen=True)

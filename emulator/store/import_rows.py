@@ -97,8 +97,7 @@ class Plan:
 
 
 def create(db: sqlite_utils.Database, plan: Plan) -> None:
-    """The temporary tables, in memory (a chunk is a few megabytes; the keys seen by the
-    sync, for finding duplicates, grow with it)."""
+    """The temporary tables of one chunk, in memory (a chunk is a few megabytes)."""
     drop(db)
     db.execute(
         "CREATE TEMP TABLE import_rows (ordinal INTEGER PRIMARY KEY, file_id INTEGER NOT NULL, "
@@ -112,15 +111,52 @@ def create(db: sqlite_utils.Database, plan: Plan) -> None:
         "CREATE TEMP TABLE import_matches (ordinal INTEGER NOT NULL, record_id INTEGER NOT NULL, "
         "PRIMARY KEY (ordinal, record_id)) WITHOUT ROWID"
     )
-    db.execute(
-        "CREATE TEMP TABLE import_seen (key TEXT PRIMARY KEY, ordinal INTEGER NOT NULL) "
-        "WITHOUT ROWID"
-    )
 
 
 def drop(db: sqlite_utils.Database) -> None:
-    for table in ("import_rows", "import_matches", "import_seen"):
+    for table in ("import_rows", "import_matches"):
         db.execute(f"DROP TABLE IF EXISTS temp.{table}")
+
+
+@dataclass(frozen=True)
+class Seen:
+    table: str
+    new: bool  # created now: a sync resumed after a restart must fill it again
+
+
+def open_seen(db: sqlite_utils.Database, site_id: int, sync_id: int) -> Seen:
+    """The identifiers a sync has seen, for finding duplicates across its chunks: a
+    temporary table of the sync's own (other syncs take turns between its chunks), kept
+    in memory on the writer connection for as long as the sync runs."""
+    table = f"import_seen_{int(site_id)}_{int(sync_id)}"
+    new = (
+        db.execute(
+            "SELECT count(*) FROM sqlite_temp_master WHERE type = 'table' AND name = ?", [table]
+        ).fetchone()[0]
+        == 0
+    )
+    if new:
+        db.execute(
+            f"CREATE TEMP TABLE {table} (key TEXT PRIMARY KEY, ordinal INTEGER NOT NULL) "
+            "WITHOUT ROWID"
+        )
+    return Seen(f"temp.{table}", new)
+
+
+def close_seen(db: sqlite_utils.Database, seen: str) -> None:
+    db.execute(f"DROP TABLE IF EXISTS {seen}")
+
+
+def remember(db: sqlite_utils.Database, seen: str) -> None:
+    """Add the identifiers of the rows in ``import_rows`` that pass their checks to
+    ``seen``, then forget the rows: how a resumed sync learns what its applied chunks
+    held."""
+    db.execute("DELETE FROM import_rows WHERE problem = 1")
+    db.execute(
+        f"INSERT OR IGNORE INTO {seen} (key, ordinal) "
+        "SELECT key, ordinal FROM import_rows WHERE key IS NOT NULL ORDER BY ordinal"
+    )
+    clear(db)
 
 
 def append(
@@ -286,20 +322,20 @@ def discard(db: sqlite_utils.Database, ordinals: Sequence[int]) -> None:
     db.conn.executemany("DELETE FROM import_rows WHERE ordinal = ?", ((o,) for o in ordinals))
 
 
-def take_duplicates(db: sqlite_utils.Database) -> list[tuple[int, str]]:
+def take_duplicates(db: sqlite_utils.Database, seen: str) -> list[tuple[int, str]]:
     """Rows whose identifier an earlier row of the sync already had: removed and returned.
-    ``import_seen`` keeps each identifier's first row; rows are read in ordinal order, so
-    the first ``INSERT OR IGNORE`` wins."""
+    ``seen`` keeps each identifier's first row; rows are read in ordinal order, so the
+    first ``INSERT OR IGNORE`` wins."""
     keyed = db.execute("SELECT count(key) FROM import_rows").fetchone()[0]
     added = db.execute(
-        "INSERT OR IGNORE INTO import_seen (key, ordinal) "
+        f"INSERT OR IGNORE INTO {seen} (key, ordinal) "
         "SELECT key, ordinal FROM import_rows WHERE key IS NOT NULL ORDER BY ordinal"
     ).rowcount
     if added == keyed:
         return []
     duplicates = flagged(
         db,
-        "i.key IS NOT NULL AND (SELECT ordinal FROM import_seen WHERE key = i.key) <> i.ordinal",
+        f"i.key IS NOT NULL AND (SELECT ordinal FROM {seen} WHERE key = i.key) <> i.ordinal",
     )
     discard(db, [ordinal for ordinal, _ in duplicates])
     return duplicates

@@ -405,6 +405,25 @@ def m012_no_poll_columns(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE syncs DROP COLUMN shown")
 
 
+@migrations()
+def m013_chunked_syncs(db: sqlite_utils.Database) -> None:
+    """Syncs commit a chunk at a time: what a sync has done so far (``progress``), the
+    records its sync actions will act on (``sync_targets``), and the record each export row
+    came from (where the next chunk starts)."""
+    db.executescript(
+        """
+        ALTER TABLE syncs ADD COLUMN progress TEXT;
+        CREATE TABLE sync_targets (
+            site_id INTEGER NOT NULL,
+            sync_id INTEGER NOT NULL,
+            record_id INTEGER NOT NULL,
+            PRIMARY KEY (site_id, sync_id, record_id)
+        ) WITHOUT ROWID;
+        ALTER TABLE export_rows ADD COLUMN record_id INTEGER;
+        """
+    )
+
+
 # Tables whose site-0 rows are copied into every new site.
 SEEDED_TABLES = (
     "fields",
@@ -427,6 +446,7 @@ SITE_TABLES = (
     "staged_rows",
     "staged_files",
     "syncs",
+    "sync_targets",
     "sync_logs",
     "sync_rejects",
     "service_instances",

@@ -101,6 +101,25 @@ def open_file_ids(
     ]
 
 
+def delete_rows(db: sqlite_utils.Database, file_ids: list[int], limit: int) -> int:
+    """Delete up to ``limit`` staged rows of the files, in file and row order, and each file
+    left empty; how many rows went. A bounded amount of work per transaction."""
+    deleted = 0
+    for file_id in file_ids:
+        first = db.execute(
+            "SELECT min(ordinal) FROM staged_rows WHERE file_id = ?", [file_id]
+        ).fetchone()[0]
+        if first is not None:
+            deleted += db.execute(
+                "DELETE FROM staged_rows WHERE file_id = ? AND ordinal < ?",
+                [file_id, first + limit - deleted],
+            ).rowcount
+            if deleted >= limit:
+                break
+        db.execute("DELETE FROM staged_files WHERE id = ?", [file_id])
+    return deleted
+
+
 def consumed_file_ids(db: sqlite_utils.Database) -> list[int]:
     """Files whose sync has ended."""
     return [

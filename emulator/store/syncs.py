@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import orjson
 import sqlite_utils
@@ -104,11 +105,37 @@ def set_status(
     )
 
 
-def reset_orphans(db: sqlite_utils.Database) -> int:
-    """``active`` syncs of a process that died go back to ``pending``."""
+def start_pending(db: sqlite_utils.Database, started_at: str) -> int:
     return db.execute(
-        "UPDATE syncs SET status = 'pending', started_at = NULL WHERE status = 'active'"
+        "UPDATE syncs SET status = 'active', started_at = ? WHERE status = 'pending'", [started_at]
     ).rowcount
+
+
+def active(db: sqlite_utils.Database) -> list[tuple[int, int]]:
+    """``(site, id)`` of the syncs under way, in that order: the worker's rotation."""
+    return [
+        (int(r[0]), int(r[1]))
+        for r in db.execute(
+            "SELECT site_id, id FROM syncs WHERE status = 'active' ORDER BY site_id, id"
+        )
+    ]
+
+
+def progress(db: sqlite_utils.Database, site_id: int, id_: int) -> dict[str, Any] | None:
+    """What a sync under way has done so far (its last committed chunk), None before."""
+    row = db.execute(
+        "SELECT progress FROM syncs WHERE site_id = ? AND id = ?", [site_id, id_]
+    ).fetchone()
+    return None if row is None or row[0] is None else dict(orjson.loads(row[0]))
+
+
+def set_progress(
+    db: sqlite_utils.Database, site_id: int, id_: int, done: dict[str, Any] | None
+) -> None:
+    db.execute(
+        "UPDATE syncs SET progress = ? WHERE site_id = ? AND id = ?",
+        [None if done is None else orjson.dumps(done).decode(), site_id, id_],
+    )
 
 
 def advance(db: sqlite_utils.Database, site_id: int, id_: int) -> None:

@@ -48,13 +48,13 @@ def test_a_failed_run_rolls_back_and_fail_ends_the_sync_in_error(
     uri = bulk.define("contacts", "imports", IMPORT)["uri"]
     bulk.stage(uri, [{"email": "half@run.test"}])
     id_ = sync_id(bulk.sync(uri))
-    apply = imports.apply
+    step = imports.step
 
-    def apply_then_break(*args, **kwargs):
-        apply(*args, **kwargs)  # the contact is created inside the run's transaction
+    def step_then_break(*args, **kwargs):
+        step(*args, **kwargs)  # the contact is created inside the chunk's transaction
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(imports, "apply", apply_then_break)
+    monkeypatch.setattr(imports, "step", step_then_break)
     row = bulk.store.write_sync(runner.claim_next, bulk.now)
     assert row is not None
     with pytest.raises(RuntimeError, match="disk on fire"):

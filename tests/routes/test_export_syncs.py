@@ -353,7 +353,7 @@ def test_a_sync_that_fails_unexpectedly_ends_in_error_and_the_worker_goes_on(bul
     def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(export_domain, "snapshot", broken)
+    monkeypatch.setattr(export_domain, "step", broken)
     failed = export(bulk, {"fields": {"id": "{{Contact.Id}}"}})
     assert failed["status"] == "error"
     codes = [e["statusCode"] for e in bulk.get(failed["uri"] + "/logs")["items"]]
