@@ -284,6 +284,26 @@ def test_an_unreachable_callback_does_not_fail_the_sync(bulk) -> None:
     assert sync["status"] == "success"
 
 
+def test_a_small_sync_in_one_site_ends_while_a_large_one_in_another_runs(bulk, monkeypatch) -> None:
+    """The worker takes the chunks of the syncs under way in turn."""
+    from emulator.domain import imports
+
+    monkeypatch.setattr(imports, "CHUNK", 100)
+    large = bulk.define("/contacts/imports", IMPORT)
+    bulk.stage(large, [{"email": f"large{n}@turns.test"} for n in range(20_000)])
+    other = Bulk(bulk.client, site="Globex", user="hank")
+    small = other.define("/contacts/imports", IMPORT)
+    other.stage(small, [{"email": f"small{n}@turns.test"} for n in range(100)])
+    bulk.client.post("/_emulator/worker/pause")
+    large_sync = bulk.sync(large)["uri"]
+    small_sync = other.sync(small)["uri"]
+    bulk.client.post("/_emulator/worker/resume")
+    assert other.wait(small_sync)["status"] == "success"
+    assert bulk.get(large_sync)["status"] == "active"
+    assert bulk.wait(large_sync, timeout=60)["status"] == "success"
+    assert bulk.logs(large_sync)["ELQ-00004"] == 20_000
+
+
 def test_uploads_answer_while_callbacks_hang(bulk_factory) -> None:
     """Forty syncs call back a receiver that never answers; an upload still answers at
     once (calls are asynchronous and bounded, never on the threads that read uploads)."""
