@@ -381,11 +381,42 @@ def slot_of(node: ast.FieldStatement) -> Slot:
 # --- values on the way out ------------------------------------------------------------
 
 
+def _export_time(stored: str, utc: bool) -> str:
+    """A stored timestamp (``YYYY-MM-DDTHH:MM:SS.fffffff0Z``, UTC) as exports show it,
+    ``YYYY-MM-DD HH:MM:SS.fff``, in UTC or in Eastern time under the US rules since 2007
+    (daylight saving from the second Sunday of March, 07:00 UTC, to the first Sunday of
+    November, 06:00 UTC), all in SQLite's own functions: an export calls no Python per
+    row. ``emulator.core.timestamps.export_form`` states the same in Python (a property
+    test holds them together) and serves any value of another shape."""
+    if utc:
+        local = f"substr({stored}, 1, 10) || ' ' || substr({stored}, 12, 12)"
+    else:
+        year = f"substr({stored}, 1, 4)"
+        summer = (
+            f"substr({stored}, 1, 19) >= strftime('%Y-%m-%dT%H:%M:%S', {year} || '-03-01', "
+            "'weekday 0', '+7 days', '+7 hours') "
+            f"AND substr({stored}, 1, 19) < strftime('%Y-%m-%dT%H:%M:%S', {year} || '-11-01', "
+            "'weekday 0', '+6 hours')"
+        )
+        local = (
+            f"strftime('%Y-%m-%d %H:%M:%f', substr({stored}, 1, 23), "
+            f"CASE WHEN {summer} THEN '-4 hours' ELSE '-5 hours' END)"
+        )
+    return (
+        f"CASE WHEN length({stored}) >= 23 AND substr({stored}, 11, 1) = 'T' "
+        f"AND substr({stored}, 20, 1) = '.' THEN {local} "
+        f"ELSE eloqua_time({stored}, {1 if utc else 0}) END"
+    )
+
+
 def shown(col: Column, utc: bool) -> tuple[str, list[Any]]:
     """A column as export text: system times formatted, flags ``true``/``false``, the rest
     as text (empty for NULL)."""
     if col.kind == SYSTEM_TIME:
-        return f"eloqua_time({col.sql}, ?)", [*col.params, 1 if utc else 0]
+        # the column is a plain column (no parameters), so it may be named several times
+        if col.params:
+            return f"eloqua_time({col.sql}, ?)", [*col.params, 1 if utc else 0]
+        return _export_time(col.sql, utc), []
     if col.kind == BOOLEAN:
         return f"CASE WHEN coalesce({col.sql}, 0) THEN 'true' ELSE 'false' END", list(col.params)
     return f"coalesce(CAST({col.sql} AS TEXT), '')", list(col.params)
