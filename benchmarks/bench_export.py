@@ -4,7 +4,9 @@
 Prints the export sync's time, the walk's rows/s, the deep page (offset 950,000) against
 the first, the server's peak RSS, and the walk against a raw baseline measured in the same
 run: the same keyset ``SELECT`` of the stored rows plus building the same envelope bytes,
-in-process, with no HTTP. Targets: walk ≥ 0.7x the baseline, deep/first ≤ 1.2, RSS < 400 MB.
+in-process, with no HTTP; and the export sync against one raw ``INSERT … SELECT
+json_object(…)`` of the same contacts. Targets: export ≥ 0.7x its baseline, walk ≥ 0.7x
+its baseline, deep/first ≤ 1.2, RSS < 400 MB.
 """
 
 from __future__ import annotations
@@ -114,6 +116,34 @@ def baseline(db: str, site: int, sync_id: int, total: int) -> float:
     return elapsed
 
 
+def projection_baseline(db: str, site: int) -> float:
+    """Seconds to project the site's contacts to JSON text in one ``INSERT … SELECT
+    json_object(…)`` over the same storage layout, committed: the ceiling of an export
+    sync (no filter, no per-value formatting, no chunks, no HTTP)."""
+    conn = sqlite3.connect(db, isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute(
+            "CREATE TABLE projected (site_id INTEGER, sync_id INTEGER, ordinal INTEGER, "
+            "data TEXT, PRIMARY KEY (site_id, sync_id, ordinal)) WITHOUT ROWID"
+        )
+        began = time.perf_counter()
+        conn.execute("BEGIN")
+        conn.execute(
+            "INSERT INTO projected SELECT ?, 1, row_number() OVER (ORDER BY r.id), "
+            "json_object('id', r.id, 'email', json_extract(r.fields, '$.C_EmailAddress'), "
+            "'first', json_extract(r.fields, '$.C_FirstName'), "
+            "'last', json_extract(r.fields, '$.C_LastName'), "
+            "'country', json_extract(r.fields, '$.C_Country'), 'created', r.created_at) "
+            "FROM contacts r WHERE r.site_id = ? ORDER BY r.id",
+            [site, site],
+        )
+        conn.execute("COMMIT")
+        return time.perf_counter() - began
+    finally:
+        conn.close()
+
+
 def run() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db = str(Path(tmp) / "export.db")
@@ -146,10 +176,16 @@ def run() -> None:
         finally:
             stop(process)
         raw = baseline(db, site, int(sync.rsplit("/", 1)[1]), total)
+        projected = projection_baseline(db, site)
     print(
         f"export sync ({status}, {total:,} rows)  {export_seconds:7.2f} s  "
         f"({total / export_seconds:,.0f} rows/s)"
     )
+    print(
+        f"raw projection (one INSERT … SELECT json_object)  {projected:7.2f} s  "
+        f"({total / projected:,.0f} rows/s)"
+    )
+    print(f"ratio export / projection  {projected / export_seconds:5.2f}x  (target >= 0.7)")
     print(
         f"walk of {total // PAGE} pages over HTTP  {walk:7.2f} s  ({total / walk:,.0f} rows/s, "
         f"{size / walk / 1e6:,.0f} MB/s)"
