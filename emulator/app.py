@@ -49,7 +49,7 @@ def create_app(
             outbound = state.outbound = Outbound(settings.callback_timeout)
             try:
                 async with anyio.create_task_group() as tasks:
-                    state.worker = Worker(store, clock, outbound)
+                    state.worker = Worker(store, clock, outbound, settings.sync_chunk)
                     tasks.start_soon(state.worker.run, tasks)
                     state.ready = True
                     try:

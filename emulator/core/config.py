@@ -69,6 +69,13 @@ class Settings:
         default="emulator.user", metadata={"help": "user name that goes with --default-site"}
     )
 
+    sync_chunk: int = field(
+        default=25_000,
+        metadata={
+            "help": "rows a sync applies (or records an export writes) per transaction: "
+            "other writes and other syncs wait for one chunk at most"
+        },
+    )
     callback_timeout: float = field(
         default=10.0,
         metadata={
@@ -104,6 +111,8 @@ class Settings:
             problems.append("export_retention must be PT6H or PT12H")
         if self.token_ttl <= 0:
             problems.append("token_ttl must be positive")
+        if self.sync_chunk <= 0:
+            problems.append("sync_chunk must be positive")
         if not self.callback_timeout > 0:
             problems.append("callback_timeout must be positive")
         if problems:

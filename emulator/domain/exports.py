@@ -40,8 +40,10 @@ def step(
     parent_id: int,
     definition: JSONObject,
     now: float,
+    size: int | None = None,
 ) -> list[logs.Entry] | None:
-    """Materialise the export's next ``SYNC_CHUNK`` records and keep the progress with
+    """Materialise the export's next ``size`` records (``SYNC_CHUNK`` by default) and
+    keep the progress with
     them; its log entries once the last chunk is written, else None. Rows are taken in
     record id order, each chunk after the last record of the one before, so a resumed or
     interleaved export never writes a record twice."""
@@ -62,7 +64,8 @@ def step(
     selection = Selection(tables.table_of(family), site_id, parent_id, expression, data_type, utc)
     done = sync_rows.progress(db, site_id, sync_id) or {"rows": 0, "bytes": 0, "after": 0}
     most = int(definition.get("maxRecords", -1))
-    room = SYNC_CHUNK if most < 0 else min(SYNC_CHUNK, most - done["rows"])
+    size = size or SYNC_CHUNK
+    room = size if most < 0 else min(size, most - done["rows"])
     actions = list(definition.get("syncActions") or [])
     targets = Targets(site_id, sync_id)
     chunk = export_rows.Chunk(0, 0, done["after"])

@@ -85,8 +85,10 @@ def step(
     parent_id: int,
     definition: JSONObject,
     now: float,
+    chunk: int | None = None,
 ) -> tuple[Outcome, bool]:
-    """Apply the sync's next chunk (``CHUNK`` staged rows, across files) and keep its
+    """Apply the sync's next chunk (``chunk`` staged rows, ``CHUNK`` by default, across
+    files) and keep its
     progress with it, in the caller's transaction: the outcome so far, and whether that was
     the last chunk. The chunk's rejects are written here; ``Outcome.rejects`` holds them."""
     fields = targets(db, site_id, family, parent_id, definition)
@@ -98,9 +100,10 @@ def step(
     import_rows.create(db, run.plan)
     seen = import_rows.open_seen(db, site_id, sync_id)
     if seen.new and at != Position():
-        _remember(db, run.plan, seen.table, files, at)
+        _remember(db, run.plan, seen.table, files, at, chunk or CHUNK)
+    size = chunk or CHUNK
     pending = 0
-    while at.file < len(files) and pending < CHUNK:
+    while at.file < len(files) and pending < size:
         file_id, rows, keys = files[at.file]
         if at.after == 0:
             present = set(orjson.loads(keys))
@@ -109,7 +112,7 @@ def step(
                 if key not in outcome.ignored_keys:
                     outcome.ignored_keys.append(key)
             outcome.staged += rows
-        take = min(rows - at.after, CHUNK - pending)
+        take = min(rows - at.after, size - pending)
         if take > 0:
             import_rows.append(db, run.plan, file_id, at.after, at.after + take, at.base)
             pending += take
@@ -176,14 +179,15 @@ def _remember(
     seen: str,
     files: list[tuple[int, int, str]],
     at: Position,
+    size: int,
 ) -> None:
     """The identifiers of the rows applied before ``at``, read again (after a restart: the
     table of identifiers seen lives in memory), so later duplicates are still found."""
     index = 0
     for number, (file_id, rows, _) in enumerate(files[: at.file + 1]):
         upto = rows if number < at.file else at.after
-        for after in range(0, upto, CHUNK):
-            import_rows.append(db, plan, file_id, after, min(upto, after + CHUNK), index)
+        for after in range(0, upto, size):
+            import_rows.append(db, plan, file_id, after, min(upto, after + size), index)
             import_rows.remember(db, seen)
         index += rows
 

@@ -38,9 +38,11 @@ def claim_pending(db: sqlite_utils.Database, now: float) -> int:
     return rows.start_pending(db, timestamps.from_epoch(now))
 
 
-def step(db: sqlite_utils.Database, site_id: int, sync_id: int, now: float) -> rows.SyncRow:
-    """The next chunk of an active sync; the sync as it now is (ended after its last
-    chunk)."""
+def step(
+    db: sqlite_utils.Database, site_id: int, sync_id: int, now: float, chunk: int | None = None
+) -> rows.SyncRow:
+    """The next chunk of an active sync (``chunk`` rows, or the domain's default); the sync
+    as it now is (ended after its last chunk)."""
     row = rows.get(db, site_id, sync_id)
     if row is None:
         raise LookupError(f"no sync {sync_id} in site {site_id}")
@@ -49,7 +51,7 @@ def step(db: sqlite_utils.Database, site_id: int, sync_id: int, now: float) -> r
     definition = definition_rows.get(
         db, row.site_id, row.kind, row.family, row.parent_id, row.definition_id, now
     )
-    ended = _step(db, row, definition, now)
+    ended = _step(db, row, definition, now, chunk)
     if ended is None:
         return row
     return _end(db, row, *ended, now)
@@ -82,6 +84,7 @@ def _step(
     row: rows.SyncRow,
     definition: definition_rows.Row | None,
     now: float,
+    chunk: int | None,
 ) -> tuple[str, list[logs.Entry]] | None:
     """One chunk of the sync's effects; its status and log entries once it ends."""
     error = SyncStatus.ERROR.value
@@ -102,12 +105,12 @@ def _step(
             return sync_actions.run(db, row.site_id, row.id, row.family, row.parent_id, item)
         if row.kind == IMPORTS:
             outcome, finished = imports.step(
-                db, row.site_id, row.id, row.family, row.parent_id, item, now
+                db, row.site_id, row.id, row.family, row.parent_id, item, now, chunk
             )
             if not finished:
                 return None
             return outcome.status, list(import_outcome.log_entries(outcome, row.family))
-        entries = exports.step(db, row.site_id, row.id, row.family, row.parent_id, item, now)
+        entries = exports.step(db, row.site_id, row.id, row.family, row.parent_id, item, now, chunk)
         return None if entries is None else (SyncStatus.SUCCESS.value, entries)
     except (markup.MarkupError, filters.FilterError):
         # the definition no longer validates against the catalog (reference §13.4, ELQ-00122)

@@ -26,10 +26,17 @@ PURGE_EVERY = 60.0
 
 
 class Worker:
-    def __init__(self, store: Store, clock: Callable[[], float], outbound: Outbound) -> None:
+    def __init__(
+        self,
+        store: Store,
+        clock: Callable[[], float],
+        outbound: Outbound,
+        chunk: int | None = None,
+    ) -> None:
         self.store = store
         self.clock = clock
         self.outbound = outbound
+        self.chunk = chunk
         self._wake = anyio.Event()
         self.completed = 0
         self.paused = False
@@ -74,7 +81,7 @@ class Worker:
 
     async def _step(self, site_id: int, sync_id: int) -> rows.SyncRow:
         try:
-            return await self.store.write(runner.step, site_id, sync_id, self.clock())
+            return await self.store.write(runner.step, site_id, sync_id, self.clock(), self.chunk)
         except Exception:
             # The chunk rolled back; the sync ends in error, the worker goes on.
             log.exception("sync %s of site %s failed", sync_id, site_id)

@@ -32,6 +32,7 @@ def test_every_option_reads_its_environment_variable() -> None:
         "ELOQUA_EMULATOR_TOKEN_TTL": "60",
         "ELOQUA_EMULATOR_DEFAULT_SITE": "S",
         "ELOQUA_EMULATOR_DEFAULT_USER": "u",
+        "ELOQUA_EMULATOR_SYNC_CHUNK": "500",
         "ELOQUA_EMULATOR_CALLBACK_TIMEOUT": "2.5",
         "ELOQUA_EMULATOR_EXPORT_RETENTION": "PT12H",
     }
@@ -47,6 +48,7 @@ def test_every_option_reads_its_environment_variable() -> None:
         "token_ttl": "60",
         "default_site": "S",
         "default_user": "u",
+        "sync_chunk": "500",
         "callback_timeout": "2.5",
         "export_retention": "PT12H",
     }
@@ -78,6 +80,7 @@ def test_help_documents_every_option_and_its_variable() -> None:
         ("log_level", "loud"),
         ("token_ttl", 0),
         ("callback_timeout", 0.0),
+        ("sync_chunk", 0),
     ],
 )
 def test_bad_settings_are_refused(name, value) -> None:

@@ -425,11 +425,9 @@ def test_custom_object_records_update_by_external_id(bulk) -> None:
     assert rows == [("two@example.com",)]
 
 
-def test_chunks_keep_ids_in_staged_order_and_find_duplicates_across_them(bulk, monkeypatch) -> None:
+def test_chunks_keep_ids_in_staged_order_and_find_duplicates_across_them(bulk_factory) -> None:
     """Rows are applied a chunk at a time; the result is the same as one pass."""
-    from emulator.domain import imports
-
-    monkeypatch.setattr(imports, "CHUNK", 3)
+    bulk = bulk_factory(sync_progression="immediate", sync_chunk=3)
     uri = contact_import(bulk)
     rows = [{"email": f"chunk{n}@example.com", "first": f"N{n}"} for n in range(7)]
     rows.insert(5, {"email": "CHUNK1@example.com", "first": "again"})

@@ -284,11 +284,9 @@ def test_an_unreachable_callback_does_not_fail_the_sync(bulk) -> None:
     assert sync["status"] == "success"
 
 
-def test_a_small_sync_in_one_site_ends_while_a_large_one_in_another_runs(bulk, monkeypatch) -> None:
+def test_a_small_sync_in_one_site_ends_while_a_large_one_in_another_runs(bulk_factory) -> None:
     """The worker takes the chunks of the syncs under way in turn."""
-    from emulator.domain import imports
-
-    monkeypatch.setattr(imports, "CHUNK", 100)
+    bulk = bulk_factory(sync_progression="immediate", sync_chunk=100)
     large = bulk.define("/contacts/imports", IMPORT)
     bulk.stage(large, [{"email": f"large{n}@turns.test"} for n in range(20_000)])
     other = Bulk(bulk.client, site="Globex", user="hank")
