@@ -28,7 +28,7 @@ from emulator.store import syncs as sync_rows
 
 MAX_FILES = 500  # reference §10: the 501st upload before a sync is a 400
 SCALARS = (str, int, float, bool, type(None))
-PURGE_CHUNK = 50_000  # staged rows deleted per transaction
+PURGE_CHUNK = 25_000  # staged rows deleted per transaction (the worker uses --sync-chunk)
 
 
 def parse_json_rows(text: str) -> list[JSONObject]:

@@ -1,7 +1,7 @@
 """The background worker started by the app's lifespan: it runs syncs a chunk at a time,
 taking turns between the syncs under way (round-robin), so a small sync
 finishes while a large one runs and every write waits for one chunk at most, never for a
-whole sync. Between chunks it deletes consumed staged rows, a bounded number at a time.
+whole sync. Between chunks it deletes consumed staged rows, a chunk's worth at a time.
 What clients see is the progression policy's business. At start-up the syncs a crash
 interrupted carry on from their last committed chunk."""
 
@@ -62,7 +62,8 @@ class Worker:
                 await self.store.write(runner.claim_pending, now)
                 under_way = await self.store.write(rows.active)
             if purging:
-                purging = await self.store.write(staging.purge_consumed) > 0
+                limit = self.chunk or staging.PURGE_CHUNK
+                purging = await self.store.write(staging.purge_consumed, limit) > 0
             if not under_way:
                 if not purging:
                     with anyio.move_on_after(IDLE):
