@@ -12,6 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks import results
 from benchmarks.harness import free_port, median_of, start, stop
 
 RUNS = 5
@@ -49,4 +50,12 @@ def run() -> None:
         print(
             f"ready, {label:<29}{value * 1000:7.0f} ms   {value / raw:4.1f}x baseline"
             f"   {'OK' if value < 1.0 else 'OVER'} (target < 1000 ms)"
+        )
+        results.record(
+            "startup",
+            f"ready (health 200), {label}, seconds",
+            f"{value:.2f}",
+            baseline=f"{raw:.2f} (python + imports)",
+            ratio=value,
+            at_most=1.0,
         )

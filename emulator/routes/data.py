@@ -50,10 +50,9 @@ async def _json(
     """Eloqua's envelope; an empty ``/data`` page carries no ``items`` (reference §3.1)."""
     if page.count:
         yield b'{"items":['
-        first = True
-        async for rows in _rows(state, page):
-            yield (b"" if first else b",") + b",".join(rows)
-            first = False
+        for number, start in enumerate(exports.chunk_starts(page)):
+            rows = await state.db.read(exports.joined_chunk, page, start)
+            yield rows if number == 0 else b"," + rows
         yield b"],"
     else:
         yield b"{"

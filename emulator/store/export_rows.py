@@ -92,6 +92,20 @@ def latest_export_sync(
     return None if row is None else int(row[0])
 
 
+def joined_rows(
+    db: sqlite_utils.Database, site_id: int, sync_id: int, after: int, upto: int
+) -> bytes:
+    """Rows ``after < ordinal <= upto`` as one piece of UTF-8 JSON, the rows separated by
+    commas: SQLite joins them as it scans the primary key in order, so a page costs no
+    Python per row."""
+    row = db.execute(
+        "SELECT CAST(group_concat(data, ',') AS BLOB) FROM (SELECT data FROM export_rows "
+        "WHERE site_id = ? AND sync_id = ? AND ordinal > ? AND ordinal <= ? ORDER BY ordinal)",
+        [site_id, sync_id, after, upto],
+    ).fetchone()
+    return b"" if row is None or row[0] is None else bytes(row[0])
+
+
 def export_rows(
     db: sqlite_utils.Database, site_id: int, sync_id: int, after: int, upto: int
 ) -> list[bytes]:

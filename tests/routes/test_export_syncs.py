@@ -398,3 +398,15 @@ def test_only_the_syncing_user_deletes_the_data(bulk) -> None:
         bulk.client.delete(BULK + imported["uri"] + "/data", headers=bulk.headers).status_code
         == 400
     )
+
+
+def test_a_page_read_in_several_pieces_is_the_same_page(bulk, monkeypatch) -> None:
+    """A page is read a chunk of rows at a time and joined as it streams."""
+    from emulator.domain import exports as export_domain
+
+    sync = export(bulk, {"fields": {"id": "{{Contact.Id}}"}, "maxRecords": 7})
+    whole = data(bulk, sync, limit=6, offset=1)
+    monkeypatch.setattr(export_domain, "CHUNK", 2)
+    assert data(bulk, sync, limit=6, offset=1) == whole
+    assert [int(r["id"]) for r in whole["items"]] == sorted(int(r["id"]) for r in whole["items"])
+    assert (whole["count"], whole["hasMore"]) == (6, False)
