@@ -8,12 +8,13 @@ interrupted carry on from their last committed chunk."""
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 
 import anyio
 
 from emulator.core.lifecycle import SyncStatus
-from emulator.domain import exports, staging
+from emulator.domain import exports, imports, staging
 from emulator.domain.syncs import render
 from emulator.engine import runner
 from emulator.engine.callbacks import Outbound
@@ -22,6 +23,7 @@ from emulator.store import syncs as rows
 
 log = logging.getLogger("emulator.worker")
 IDLE = 0.25
+CALM = 2.0  # seconds with no write kept waiting before chunks are full size again
 PURGE_EVERY = 60.0
 
 
@@ -80,9 +82,19 @@ class Worker:
                 purging = True
                 self.completed += 1
 
+    def _chunk(self) -> int | None:
+        """The rows of the next chunk: ``--sync-chunk``, or a quarter of it while other
+        writes have lately had to wait (they then wait for a short chunk; a sync alone
+        runs at full stride)."""
+        if time.monotonic() - self.store.contended_at > CALM:
+            return self.chunk
+        return max(1, (self.chunk or imports.CHUNK) // 4)
+
     async def _step(self, site_id: int, sync_id: int) -> rows.SyncRow:
         try:
-            return await self.store.write(runner.step, site_id, sync_id, self.clock(), self.chunk)
+            return await self.store.write(
+                runner.step, site_id, sync_id, self.clock(), self._chunk()
+            )
         except Exception:
             # The chunk rolled back; the sync ends in error, the worker goes on.
             log.exception("sync %s of site %s failed", sync_id, site_id)

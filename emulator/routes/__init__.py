@@ -8,12 +8,14 @@ from emulator.routes import appcloud, catalog, control, data, definitions, ident
 
 
 def all_routes() -> list[Route]:
+    """Starlette tries routes in order: the ones clients call in loops (polling a sync,
+    paging its data) come first; they share no path with the others."""
     return [
+        *syncs.routes(),
+        *data.routes(),
         *identity.routes(),
         *catalog.routes(),
         *definitions.routes(),
-        *syncs.routes(),
-        *data.routes(),
         *control.routes(),
         *appcloud.routes(),
     ]

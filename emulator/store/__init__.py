@@ -10,6 +10,7 @@ connection, so reads queue behind the same limiter as writes.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from typing import Concatenate, ParamSpec, TypeVar
 
@@ -40,6 +41,7 @@ class Store:
         # the writer connection serves one thread at a time: the limiters order the event
         # loop's calls, this lock also orders calls made from other threads (start-up, tests)
         self._writer_lock = threading.RLock()
+        self.contended_at = float("-inf")  # when a write last had to wait for another
 
     async def write(
         self,
@@ -47,6 +49,8 @@ class Store:
         *args: P.args,
         **kwargs: P.kwargs,
     ) -> T:
+        if self._write_limiter.borrowed_tokens:
+            self.contended_at = time.monotonic()
         return await anyio.to_thread.run_sync(
             lambda: self.write_sync(fn, *args, **kwargs), limiter=self._write_limiter
         )
