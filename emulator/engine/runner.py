@@ -38,6 +38,13 @@ def claim_pending(db: sqlite_utils.Database, now: float) -> int:
     return rows.start_pending(db, timestamps.from_epoch(now))
 
 
+def rotation(db: sqlite_utils.Database, now: float) -> list[tuple[int, int]]:
+    """Claim the pending syncs; ``(site, id)`` of every sync under way (one transaction
+    for the worker's turn)."""
+    claim_pending(db, now)
+    return rows.active(db)
+
+
 def step(
     db: sqlite_utils.Database, site_id: int, sync_id: int, now: float, chunk: int | None = None
 ) -> rows.SyncRow:

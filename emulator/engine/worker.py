@@ -61,8 +61,7 @@ class Worker:
                 purged_at = now
             under_way: list[tuple[int, int]] = []
             if not self.paused:
-                await self.store.write(runner.claim_pending, now)
-                under_way = await self.store.write(rows.active)
+                under_way = await self.store.write(runner.rotation, now)
             if purging:
                 limit = self.chunk or staging.PURGE_CHUNK
                 purging = await self.store.write(staging.purge_consumed, limit) > 0
