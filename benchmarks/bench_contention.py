@@ -47,7 +47,7 @@ from benchmarks.harness import (
 )
 from contract_tests.flows import TERMINAL
 
-BENCH = "bench_contention"
+BENCH = "contention"
 ROWS = 2_000_000
 ROUNDS = 20
 B_ROWS = 100

@@ -48,7 +48,7 @@ from benchmarks.harness import (
 )
 from contract_tests.flows import TERMINAL
 
-BENCH = "bench_flow"
+BENCH = "flow"
 FLOWS = 200
 RUNS = 3
 POLL_EVERY = 0.001

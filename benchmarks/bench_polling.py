@@ -55,7 +55,7 @@ from benchmarks.harness import (
     wait_for_sync,
 )
 
-BENCH = "bench_polling"
+BENCH = "polling"
 CLIENTS = 64
 SECONDS = 5.0
 WARMUP = 1.0
