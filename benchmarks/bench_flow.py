@@ -38,12 +38,12 @@ from benchmarks import results
 from benchmarks.harness import (
     BULK,
     CONTACT_IMPORT,
-    ROOT,
     contact_rows,
     free_port,
     json_bodies,
     peak_rss_mb,
     start,
+    start_baseline,
     stop,
 )
 from contract_tests.flows import TERMINAL
@@ -54,7 +54,6 @@ RUNS = 3
 POLL_EVERY = 0.001
 SYNC_TIMEOUT = 10.0
 RUN_TIMEOUT = 60.0
-START_TIMEOUT = 30.0
 RATIO_TARGET = 0.5
 USER = ("Acme\\flow", "pw")
 STEPS = ("define", "stage", "sync", "poll", "logs")
@@ -286,24 +285,7 @@ def serve_stub(port: int) -> None:
 
 
 def start_stub() -> tuple[subprocess.Popen[bytes], int]:
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "benchmarks.bench_flow", "serve-stub", str(port)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + START_TIMEOUT
-    while True:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/id", timeout=1).status_code == 200:
-                return process, port
-        except httpx.TransportError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            raise RuntimeError("the stub did not start")
-        time.sleep(0.02)
+    return start_baseline("benchmarks.bench_flow", "serve-stub", probe="/id", expect=200)
 
 
 if __name__ == "__main__" and sys.argv[1:2] == ["serve-stub"]:

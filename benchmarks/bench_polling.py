@@ -43,7 +43,6 @@ from starlette.routing import Route
 from benchmarks import results
 from benchmarks.harness import (
     BULK,
-    ROOT,
     contact_rows,
     create_contact_import,
     free_port,
@@ -51,6 +50,7 @@ from benchmarks.harness import (
     peak_rss_mb,
     stage,
     start,
+    start_baseline,
     stop,
     wait_for_sync,
 )
@@ -63,7 +63,6 @@ RUNS = 3
 RATIO_TARGET = 0.7
 USER = ("Acme\\poller", "pw")
 JSON_TYPE = "application/json; charset=utf-8"
-START_TIMEOUT = 30.0
 
 
 @dataclass(frozen=True)
@@ -205,24 +204,7 @@ def serve_bare(port: int, db: str) -> None:
 
 
 def start_bare(db: Path) -> tuple[subprocess.Popen[bytes], int]:
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "benchmarks.bench_polling", "serve-bare", str(port), str(db)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + START_TIMEOUT
-    while True:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/", timeout=1).status_code == 404:
-                return process, port
-        except httpx.TransportError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            raise RuntimeError("the bare app did not start")
-        time.sleep(0.02)
+    return start_baseline("benchmarks.bench_polling", "serve-bare", str(db), probe="/", expect=404)
 
 
 def check_same(port: int, path: str, bare_port: int, bare_path: str) -> None:

@@ -52,6 +52,31 @@ def start(db: str, port: int, *extra: str) -> tuple[subprocess.Popen[bytes], flo
         time.sleep(0.005)
 
 
+def start_baseline(
+    module: str, command: str, *args: str, probe: str, expect: int
+) -> tuple[subprocess.Popen[bytes], int]:
+    """Start ``python -m <module> <command> <port> <args>`` (a baseline server of a
+    benchmark) on a free port; return it once ``GET probe`` answers ``expect``."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", module, command, str(port), *args],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}{probe}", timeout=1).status_code == expect:
+                return process, port
+        except httpx.TransportError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError(f"{module} {command} did not start")
+        time.sleep(0.02)
+
+
 def stop(process: subprocess.Popen[bytes]) -> None:
     process.terminate()
     process.wait(timeout=10)
