@@ -88,9 +88,9 @@ def step(
     chunk: int | None = None,
 ) -> tuple[Outcome, bool]:
     """Apply the sync's next chunk (``chunk`` staged rows, ``CHUNK`` by default, across
-    files) and keep its
-    progress with it, in the caller's transaction: the outcome so far, and whether that was
-    the last chunk. The chunk's rejects are written here; ``Outcome.rejects`` holds them."""
+    files) and keep its progress with it, in the caller's transaction: the outcome so far,
+    and whether that was the last chunk. The chunk's rejects are written here;
+    ``Outcome.rejects`` holds them."""
     fields = targets(db, site_id, family, parent_id, definition)
     run = _Run(db, site_id, family, parent_id, definition, fields, now)
     done = sync_rows.progress(db, site_id, sync_id) or {}
@@ -98,10 +98,10 @@ def step(
     at = Position(*done.get("at", (0, 0, 0)))
     files = staging.files_of_sync(db, site_id, sync_id)
     import_rows.create(db, run.plan)
+    size = chunk or CHUNK
     seen = import_rows.open_seen(db, site_id, sync_id)
     if seen.new and at != Position():
-        _remember(db, run.plan, seen.table, files, at, chunk or CHUNK)
-    size = chunk or CHUNK
+        _remember(db, run.plan, seen.table, files, at, size)
     pending = 0
     while at.file < len(files) and pending < size:
         file_id, rows, keys = files[at.file]
@@ -154,7 +154,7 @@ def apply(
 
 def abandon(db: sqlite_utils.Database, site_id: int, sync_id: int) -> None:
     """Forget what a sync that ends early kept between its chunks."""
-    import_rows.close_seen(db, import_rows.open_seen(db, site_id, sync_id).table)
+    import_rows.close_seen(db, import_rows.seen_table(site_id, sync_id))
     Targets(site_id, sync_id).forget(db)
 
 

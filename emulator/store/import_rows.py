@@ -124,23 +124,28 @@ class Seen:
     new: bool  # created now: a sync resumed after a restart must fill it again
 
 
+def seen_table(site_id: int, sync_id: int) -> str:
+    return f"temp.import_seen_{int(site_id)}_{int(sync_id)}"
+
+
 def open_seen(db: sqlite_utils.Database, site_id: int, sync_id: int) -> Seen:
     """The identifiers a sync has seen, for finding duplicates across its chunks: a
     temporary table of the sync's own (other syncs take turns between its chunks), kept
     in memory on the writer connection for as long as the sync runs."""
-    table = f"import_seen_{int(site_id)}_{int(sync_id)}"
+    table = seen_table(site_id, sync_id)
+    name = table.removeprefix("temp.")
     new = (
         db.execute(
-            "SELECT count(*) FROM sqlite_temp_master WHERE type = 'table' AND name = ?", [table]
+            "SELECT count(*) FROM sqlite_temp_master WHERE type = 'table' AND name = ?", [name]
         ).fetchone()[0]
         == 0
     )
     if new:
         db.execute(
-            f"CREATE TEMP TABLE {table} (key TEXT PRIMARY KEY, ordinal INTEGER NOT NULL) "
+            f"CREATE TEMP TABLE {name} (key TEXT PRIMARY KEY, ordinal INTEGER NOT NULL) "
             "WITHOUT ROWID"
         )
-    return Seen(f"temp.{table}", new)
+    return Seen(table, new)
 
 
 def close_seen(db: sqlite_utils.Database, seen: str) -> None:
