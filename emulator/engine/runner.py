@@ -21,17 +21,6 @@ from emulator.store import syncs as rows
 PRODUCT = {"imports": "Import", "exports": "Export", "syncActions": "SyncAction"}
 
 
-def claim_next(db: sqlite_utils.Database, now: float) -> rows.SyncRow | None:
-    """The oldest pending sync, now ``active``."""
-    row = rows.next_pending(db)
-    if row is None:
-        return None
-    rows.set_status(
-        db, row.site_id, row.id, SyncStatus.ACTIVE.value, started_at=timestamps.from_epoch(now)
-    )
-    return rows.get(db, row.site_id, row.id)
-
-
 def claim_pending(db: sqlite_utils.Database, now: float) -> int:
     """Every pending sync, now ``active``: the worker's rotation takes their chunks in
     turn."""

@@ -82,13 +82,6 @@ def rows(db: sqlite_utils.Database, site_id: int, ids: Iterable[int]) -> list[Sy
     return [by_id[i] for i in wanted if i in by_id]
 
 
-def next_pending(db: sqlite_utils.Database) -> SyncRow | None:
-    row = db.execute(
-        f"SELECT {_COLUMNS} FROM syncs WHERE status = 'pending' ORDER BY created_epoch, id LIMIT 1"
-    ).fetchone()
-    return SyncRow(*row) if row else None
-
-
 def set_status(
     db: sqlite_utils.Database,
     site_id: int,

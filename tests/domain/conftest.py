@@ -2,7 +2,7 @@
 principals that act on it, and a fixed clock.
 
 Every test gets a store of its own contents (the sync queue is global, so one test's
-pending syncs must not reach another's ``claim_next``). Migrating and seeding is the slow
+pending syncs must not reach another's turn of the worker). Migrating and seeding is the slow
 part, so it happens once per session in a template that SQLite's backup API copies over
 the test's store before each test: a fresh seeded database in a millisecond or two.
 """

@@ -1,5 +1,5 @@
 """Import syncs run end to end without HTTP: define, stage, ``syncs.create``, then the
-runner (``claim_next`` + ``run``) or ``domain.imports.apply`` itself. What was stored is
+runner (``rotation`` + ``run``) or ``domain.imports.apply`` itself. What was stored is
 read back through an export; the outcome through the sync's logs and rejects."""
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 
 from emulator.domain import imports
-from emulator.engine import runner
 from tests.domain.support import CITY, EMAIL, FIRST, Bulk, sync_id
 
 EMPLOYEES = "{{Contact.Field(C_Employees1)}}"
@@ -289,8 +288,7 @@ def test_apply_returns_what_the_import_did(bulk: Bulk) -> None:
     bulk.stage(uri, [{"email": "sal@imp.test", "city": "Bergen"}, {"email": "tam@imp.test"}])
     bulk.stage(uri, [{"email": "x"}])
     id_ = sync_id(bulk.sync(uri))
-    claimed = bulk.store.write_sync(runner.claim_next, bulk.now)
-    assert claimed is not None
+    claimed = bulk.claim()
     assert (claimed.id, claimed.status) == (id_, "active")
     outcome = bulk.store.write_sync(
         imports.apply, bulk.principal.site_id, id_, "contacts", 0, definition, bulk.now

@@ -8,6 +8,7 @@ import pytest
 from emulator.core import timestamps
 from emulator.domain import definitions, imports
 from emulator.engine import runner
+from emulator.store import syncs as sync_rows
 from tests.domain.support import EMAIL, Bulk, sync_id, target
 
 IMPORT = {"name": "i", "fields": {"email": EMAIL}, "identifierFieldName": "email"}
@@ -55,8 +56,7 @@ def test_a_failed_run_rolls_back_and_fail_ends_the_sync_in_error(
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(imports, "step", step_then_break)
-    row = bulk.store.write_sync(runner.claim_next, bulk.now)
-    assert row is not None
+    row = bulk.claim()
     with pytest.raises(RuntimeError, match="disk on fire"):
         bulk.store.write_sync(runner.run, row, bulk.now)
     monkeypatch.undo()
@@ -68,36 +68,33 @@ def test_a_failed_run_rolls_back_and_fail_ends_the_sync_in_error(
     assert imported(bulk) == []
 
 
-def test_claim_next_takes_the_oldest_pending_sync_of_any_site(
+def test_the_rotation_claims_every_pending_sync_and_orders_them_by_site_and_id(
     bulk: Bulk, store, stranger, now: float
 ) -> None:
     theirs = Bulk(store, stranger, now)
     mine = [bulk.define("contacts", "imports", {**IMPORT, "name": n})["uri"] for n in "ab"]
-    bulk.now = now + 20
-    newest = sync_id(bulk.sync(mine[0]))
-    bulk.now = now + 10
-    middle = sync_id(bulk.sync(mine[1]))
-    oldest = sync_id(theirs.sync(theirs.define("contacts", "imports", IMPORT)["uri"]))
-    claimed = []
-    for _ in range(3):
-        row = store.write_sync(runner.claim_next, now + 30)
-        assert row is not None
+    first = sync_id(bulk.sync(mine[0]))
+    second = sync_id(bulk.sync(mine[1]))
+    other = sync_id(theirs.sync(theirs.define("contacts", "imports", IMPORT)["uri"]))
+    under_way = store.write_sync(runner.rotation, now + 30)
+    assert under_way == sorted(
+        [
+            (stranger.site_id, other),
+            (bulk.principal.site_id, first),
+            (bulk.principal.site_id, second),
+        ]
+    )
+    for key in under_way:
+        row = store.read_sync(sync_rows.get, *key)
         assert (row.status, row.started_at) == ("active", timestamps.from_epoch(now + 30))
-        claimed.append((row.site_id, row.id))
-    assert claimed == [
-        (stranger.site_id, oldest),
-        (bulk.principal.site_id, middle),
-        (bulk.principal.site_id, newest),
-    ]
-    assert store.write_sync(runner.claim_next, now + 30) is None
+    assert store.write_sync(runner.rotation, now + 60) == under_way  # nothing new to claim
 
 
 def test_run_ends_a_claimed_sync_with_its_outcome(bulk: Bulk) -> None:
     uri = bulk.define("contacts", "imports", IMPORT)["uri"]
     bulk.stage(uri, [{"email": "ok@run.test"}, {"email": "not-an-address"}])
     id_ = sync_id(bulk.sync(uri))
-    row = bulk.store.write_sync(runner.claim_next, bulk.now)
-    assert row is not None
+    row = bulk.claim()
     final = bulk.store.write_sync(runner.run, row, bulk.now + 2)
     assert (final.id, final.status) == (id_, "warning")
     assert (final.started_at, final.ended_at) == (
