@@ -97,11 +97,10 @@ def step(
     outcome = run.outcome = Outcome.restore(done.get("outcome"))
     at = Position(*done.get("at", (0, 0, 0)))
     files = staging.files_of_sync(db, site_id, sync_id)
-    import_rows.create(db, run.plan)
     size = chunk or CHUNK
     seen = import_rows.open_seen(db, site_id, sync_id)
     if seen.new and at != Position():
-        _remember(db, run.plan, seen.table, files, at, size)
+        _remember(db, run.plan, seen, files, at, size)
     pending = 0
     while at.file < len(files) and pending < size:
         file_id, rows, keys = files[at.file]
@@ -117,14 +116,13 @@ def step(
             import_rows.append(db, run.plan, file_id, at.after, at.after + take, at.base)
             pending += take
         at = at.moved(take, rows)
-    run.apply(seen.table, Targets(site_id, sync_id))
-    import_rows.drop(db)
+    run.apply(seen, Targets(site_id, sync_id))
     outcome.rejects.sort(key=lambda reject: reject[0])
     sync_rows.add_rejects(db, site_id, sync_id, outcome.rejects)
     if at.file < len(files):
         sync_rows.set_progress(db, site_id, sync_id, {"at": list(at), "outcome": outcome.saved()})
         return outcome, False
-    import_rows.close_seen(db, seen.table)
+    import_rows.close_seen(db, site_id, sync_id)
     if run.actions:
         outcome.actions = sync_actions.apply(
             db, Targets(site_id, sync_id), family, parent_id, run.actions
@@ -154,7 +152,7 @@ def apply(
 
 def abandon(db: sqlite_utils.Database, site_id: int, sync_id: int) -> None:
     """Forget what a sync that ends early kept between its chunks."""
-    import_rows.close_seen(db, import_rows.seen_table(site_id, sync_id))
+    import_rows.close_seen(db, site_id, sync_id)
     Targets(site_id, sync_id).forget(db)
 
 
@@ -176,7 +174,7 @@ class Position(NamedTuple):
 def _remember(
     db: sqlite_utils.Database,
     plan: import_rows.Plan,
-    seen: str,
+    seen: import_rows.Seen,
     files: list[tuple[int, int, str]],
     at: Position,
     size: int,
@@ -249,7 +247,7 @@ class _Run:
             card=_data_cards(definition),
         )
 
-    def apply(self, seen: str, targets: Targets) -> None:
+    def apply(self, seen: import_rows.Seen, targets: Targets) -> None:
         earlier = len(self.outcome.rejects)
         for index, data in import_rows.problems(self.db):
             self._reject(index, data)

@@ -19,7 +19,7 @@ import anyio.to_thread
 import sqlite_utils
 
 from emulator.store import db as sqlite_db
-from emulator.store import migrations
+from emulator.store import migrations, scratch
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -32,6 +32,7 @@ class Store:
         self.path = path
         self.writer = sqlite_db.open_database(path)
         migrations.apply(self.writer)
+        scratch.create(self.writer)
         self._write_limiter = anyio.CapacityLimiter(1)
         self._shared = path == sqlite_db.MEMORY
         self._read_limiter = self._write_limiter if self._shared else anyio.CapacityLimiter(READERS)

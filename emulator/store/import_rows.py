@@ -1,6 +1,7 @@
-"""The rows of an import chunk, read from the staged files into a temporary table, and the
-set-based statements that apply them to records: one join finds the matches, one
-``UPDATE … FROM`` writes the matched records, one ``INSERT … SELECT`` creates the rest.
+"""The rows of an import chunk, read from the staged files into a temporary table
+(``store.scratch``), and the set-based statements that apply them to records: one join
+finds the matches, one ``UPDATE … FROM`` writes the matched records, one
+``INSERT … SELECT`` creates the rest.
 
 SQLite reads the staged JSON and checks each value (the checks of ``emulator.core.values``, as
 SQL functions), so the only Python per row is a value check and applying a chunk costs
@@ -96,70 +97,48 @@ class Plan:
         )
 
 
-def create(db: sqlite_utils.Database, plan: Plan) -> None:
-    """The temporary tables of one chunk, in memory (a chunk is a few megabytes)."""
-    drop(db)
-    db.execute(
-        "CREATE TEMP TABLE import_rows (ordinal INTEGER PRIMARY KEY, file_id INTEGER NOT NULL, "
-        "file_ordinal INTEGER NOT NULL, problem INTEGER NOT NULL, key TEXT, patch TEXT NOT "
-        "NULL, upd TEXT, flags TEXT, contact_value TEXT, card_value TEXT, missing INTEGER NOT "
-        "NULL, contact_ref INTEGER, account_ref INTEGER)"
-    )
-    if plan.match is not None and plan.match.by in (MatchBy.FIELD, MatchBy.EXTERNAL_ID):
-        db.execute("CREATE INDEX temp.import_rows_key ON import_rows (key)")
-    db.execute(
-        "CREATE TEMP TABLE import_matches (ordinal INTEGER NOT NULL, record_id INTEGER NOT NULL, "
-        "PRIMARY KEY (ordinal, record_id)) WITHOUT ROWID"
-    )
-
-
-def drop(db: sqlite_utils.Database) -> None:
-    for table in ("import_rows", "import_matches"):
-        db.execute(f"DROP TABLE IF EXISTS temp.{table}")
-
-
 @dataclass(frozen=True)
 class Seen:
-    table: str
-    new: bool  # created now: a sync resumed after a restart must fill it again
+    """The identifiers a sync has seen, for finding duplicates across its chunks (other
+    syncs take turns between them): its rows of ``import_seen``, kept in memory on the
+    writer connection while the sync runs."""
 
+    site_id: int
+    sync_id: int
+    new: bool  # first chunk since start-up: a sync resumed after a restart must fill it again
 
-def seen_table(site_id: int, sync_id: int) -> str:
-    return f"temp.import_seen_{int(site_id)}_{int(sync_id)}"
+    @property
+    def params(self) -> dict[str, int]:
+        return {"seen_site": self.site_id, "seen_sync": self.sync_id}
 
 
 def open_seen(db: sqlite_utils.Database, site_id: int, sync_id: int) -> Seen:
-    """The identifiers a sync has seen, for finding duplicates across its chunks: a
-    temporary table of the sync's own (other syncs take turns between its chunks), kept
-    in memory on the writer connection for as long as the sync runs."""
-    table = seen_table(site_id, sync_id)
-    name = table.removeprefix("temp.")
     new = (
         db.execute(
-            "SELECT count(*) FROM sqlite_temp_master WHERE type = 'table' AND name = ?", [name]
-        ).fetchone()[0]
-        == 0
+            "INSERT OR IGNORE INTO import_seen_syncs (site_id, sync_id) VALUES (?, ?)",
+            [site_id, sync_id],
+        ).rowcount
+        == 1
     )
-    if new:
-        db.execute(
-            f"CREATE TEMP TABLE {name} (key TEXT PRIMARY KEY, ordinal INTEGER NOT NULL) "
-            "WITHOUT ROWID"
-        )
-    return Seen(table, new)
+    return Seen(site_id, sync_id, new)
 
 
-def close_seen(db: sqlite_utils.Database, seen: str) -> None:
-    db.execute(f"DROP TABLE IF EXISTS {seen}")
+def close_seen(db: sqlite_utils.Database, site_id: int, sync_id: int) -> None:
+    """Forget a sync's identifiers (its last chunk is applied, or it ended early)."""
+    for table in ("import_seen", "import_seen_syncs"):
+        db.execute(f"DELETE FROM {table} WHERE site_id = ? AND sync_id = ?", [site_id, sync_id])
 
 
-def remember(db: sqlite_utils.Database, seen: str) -> None:
+def remember(db: sqlite_utils.Database, seen: Seen) -> None:
     """Add the identifiers of the rows in ``import_rows`` that pass their checks to
     ``seen``, then forget the rows: how a resumed sync learns what its applied chunks
     held."""
     db.execute("DELETE FROM import_rows WHERE problem = 1")
     db.execute(
-        f"INSERT OR IGNORE INTO {seen} (key, ordinal) "
-        "SELECT key, ordinal FROM import_rows WHERE key IS NOT NULL ORDER BY ordinal"
+        "INSERT OR IGNORE INTO import_seen (site_id, sync_id, key, ordinal) "
+        "SELECT :seen_site, :seen_sync, key, ordinal FROM import_rows WHERE key IS NOT NULL "
+        "ORDER BY ordinal",
+        seen.params,
     )
     clear(db)
 
@@ -307,14 +286,17 @@ def _object(pairs: list[tuple[str, str]]) -> str:
     return f"CASE WHEN {complete} THEN json_object({groups[0]}) ELSE {built} END"
 
 
-def flagged(db: sqlite_utils.Database, condition: str) -> list[tuple[int, str]]:
+def flagged(
+    db: sqlite_utils.Database, condition: str, params: dict[str, int] | None = None
+) -> list[tuple[int, str]]:
     """``(ordinal, staged JSON)`` of the chunk's rows where ``condition`` holds."""
     return [
         (int(ordinal), str(data))
         for ordinal, data in db.execute(
             "SELECT i.ordinal, s.data FROM import_rows i JOIN staged_rows s "
             f"ON s.file_id = i.file_id AND s.ordinal = i.file_ordinal WHERE {condition} "
-            "ORDER BY i.ordinal"
+            "ORDER BY i.ordinal",
+            params or {},
         )
     ]
 
@@ -327,20 +309,24 @@ def discard(db: sqlite_utils.Database, ordinals: Sequence[int]) -> None:
     db.conn.executemany("DELETE FROM import_rows WHERE ordinal = ?", ((o,) for o in ordinals))
 
 
-def take_duplicates(db: sqlite_utils.Database, seen: str) -> list[tuple[int, str]]:
+def take_duplicates(db: sqlite_utils.Database, seen: Seen) -> list[tuple[int, str]]:
     """Rows whose identifier an earlier row of the sync already had: removed and returned.
     ``seen`` keeps each identifier's first row; rows are read in ordinal order, so the
     first ``INSERT OR IGNORE`` wins."""
     keyed = db.execute("SELECT count(key) FROM import_rows").fetchone()[0]
     added = db.execute(
-        f"INSERT OR IGNORE INTO {seen} (key, ordinal) "
-        "SELECT key, ordinal FROM import_rows WHERE key IS NOT NULL ORDER BY ordinal"
+        "INSERT OR IGNORE INTO import_seen (site_id, sync_id, key, ordinal) "
+        "SELECT :seen_site, :seen_sync, key, ordinal FROM import_rows WHERE key IS NOT NULL "
+        "ORDER BY ordinal",
+        seen.params,
     ).rowcount
     if added == keyed:
         return []
     duplicates = flagged(
         db,
-        f"i.key IS NOT NULL AND (SELECT ordinal FROM {seen} WHERE key = i.key) <> i.ordinal",
+        "i.key IS NOT NULL AND (SELECT ordinal FROM import_seen WHERE site_id = :seen_site "
+        "AND sync_id = :seen_sync AND key = i.key) <> i.ordinal",
+        seen.params,
     )
     discard(db, [ordinal for ordinal, _ in duplicates])
     return duplicates

@@ -121,9 +121,8 @@ def target_staged(
 ) -> int:
     """Add the records that the staged rows of ``file_ids`` name by their value of ``key``
     to the targets; how many rows named none. The values go to an indexed temporary table
-    first, so the lookup is one join whatever the identifier (``RecordTable.join``)."""
-    db.execute("DROP TABLE IF EXISTS temp.action_keys")
-    db.execute("CREATE TEMP TABLE action_keys (value TEXT, matched INTEGER NOT NULL DEFAULT 0)")
+    (``store.scratch``) first, so the lookup is one join whatever the identifier
+    (``RecordTable.join``)."""
     function, argument = staging.value_of(key)
     for file_id in file_ids:
         db.execute(
@@ -131,7 +130,6 @@ def target_staged(
             "WHERE file_id = ?",
             [argument, file_id],
         )
-    db.execute("CREATE INDEX temp.action_keys_value ON action_keys (value)")
     join, params = table.join(match, "action_keys k", "k.value", targets.site_id, parent_id)
     targets.add(db, f"SELECT r.id FROM {join}", params)
     db.execute(
@@ -139,5 +137,5 @@ def target_staged(
         params,
     )
     unmatched = db.execute("SELECT count(*) FROM action_keys WHERE matched = 0").fetchone()[0]
-    db.execute("DROP TABLE temp.action_keys")
+    db.execute("DELETE FROM action_keys")
     return int(unmatched)

@@ -33,7 +33,7 @@ def restart(bulk: Bulk, id_: int) -> None:
     """What a new process lacks: the sync's identifiers seen, kept in memory."""
 
     def forget(db):
-        import_rows.close_seen(db, import_rows.open_seen(db, bulk.principal.site_id, id_).table)
+        import_rows.close_seen(db, bulk.principal.site_id, id_)
 
     bulk.store.write_sync(forget)
 

@@ -1,0 +1,35 @@
+"""The writer connection's temporary tables, in memory: a chunk of import rows and its
+matches, the identifiers each running import has seen, the values a sync action looks up.
+
+The ``Store`` makes them once per writer connection, and each use empties what it filled
+(a rolled-back chunk takes its rows with it). Creating or dropping a table per sync would
+change the schema, after which SQLite prepares every cached statement again: a one-row
+sync paid more for that than for its work.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+TABLES = (
+    "CREATE TEMP TABLE IF NOT EXISTS import_rows (ordinal INTEGER PRIMARY KEY, file_id INTEGER "
+    "NOT NULL, file_ordinal INTEGER NOT NULL, problem INTEGER NOT NULL, key TEXT, patch TEXT "
+    "NOT NULL, upd TEXT, flags TEXT, contact_value TEXT, card_value TEXT, missing INTEGER NOT "
+    "NULL, contact_ref INTEGER, account_ref INTEGER)",
+    "CREATE INDEX IF NOT EXISTS temp.import_rows_key ON import_rows (key)",
+    "CREATE TEMP TABLE IF NOT EXISTS import_matches (ordinal INTEGER NOT NULL, record_id "
+    "INTEGER NOT NULL, PRIMARY KEY (ordinal, record_id)) WITHOUT ROWID",
+    "CREATE TEMP TABLE IF NOT EXISTS import_seen (site_id INTEGER NOT NULL, sync_id INTEGER NOT "
+    "NULL, key TEXT NOT NULL, ordinal INTEGER NOT NULL, PRIMARY KEY (site_id, sync_id, key)) "
+    "WITHOUT ROWID",
+    "CREATE TEMP TABLE IF NOT EXISTS import_seen_syncs (site_id INTEGER NOT NULL, sync_id "
+    "INTEGER NOT NULL, PRIMARY KEY (site_id, sync_id)) WITHOUT ROWID",
+    "CREATE TEMP TABLE IF NOT EXISTS action_keys (value TEXT, matched INTEGER NOT NULL "
+    "DEFAULT 0)",
+    "CREATE INDEX IF NOT EXISTS temp.action_keys_value ON action_keys (value)",
+)
+
+
+def create(db: sqlite_utils.Database) -> None:
+    for statement in TABLES:
+        db.execute(statement)
