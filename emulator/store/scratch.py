@@ -24,8 +24,7 @@ TABLES = (
     "WITHOUT ROWID",
     "CREATE TEMP TABLE IF NOT EXISTS import_seen_syncs (site_id INTEGER NOT NULL, sync_id "
     "INTEGER NOT NULL, PRIMARY KEY (site_id, sync_id)) WITHOUT ROWID",
-    "CREATE TEMP TABLE IF NOT EXISTS action_keys (value TEXT, matched INTEGER NOT NULL "
-    "DEFAULT 0)",
+    "CREATE TEMP TABLE IF NOT EXISTS action_keys (value TEXT, matched INTEGER NOT NULL DEFAULT 0)",
     "CREATE INDEX IF NOT EXISTS temp.action_keys_value ON action_keys (value)",
 )
 
