@@ -3,21 +3,26 @@ caller's transaction together with the sync's progress, so the worker commits ea
 its own and other writes, and other syncs, take turns between them; a crash resumes from the
 last committed chunk, each staged row applied exactly once. The last chunk commits the
 logs and the terminal status with it. ``run`` takes every step in one transaction (for
-tests and tools). The staged files a sync consumed are deleted by the worker afterwards, a
-chunk at a time (``domain.staging.purge_consumed``)."""
+tests and tools). ``turn`` is one turn of the worker, one transaction: claim the pending
+syncs, take the next chunk in the rotation, delete a chunk of the staged rows that ended
+syncs consumed (``domain.staging.purge_consumed``)."""
 
 from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
 
 import orjson
 import sqlite_utils
 
 from emulator.core import filters, logs, markup, timestamps
 from emulator.core.lifecycle import SyncStatus
-from emulator.domain import exports, import_outcome, imports, sync_actions
+from emulator.domain import exports, import_outcome, imports, staging, sync_actions
 from emulator.domain.entities import IMPORTS, SYNC_ACTIONS, runnable
 from emulator.store import definitions as definition_rows
 from emulator.store import syncs as rows
 
+log = logging.getLogger("emulator.worker")
 PRODUCT = {"imports": "Import", "exports": "Export", "syncActions": "SyncAction"}
 
 
@@ -32,6 +37,56 @@ def rotation(db: sqlite_utils.Database, now: float) -> list[tuple[int, int]]:
     for the worker's turn)."""
     claim_pending(db, now)
     return rows.active(db)
+
+
+@dataclass(frozen=True)
+class Turn:
+    """What one turn of the worker did."""
+
+    stepped: rows.SyncRow | None  # the sync whose chunk ran, as it now is
+    under_way: list[tuple[int, int]]  # ``(site, id)`` of the syncs still under way
+    purged: int  # consumed staged rows deleted
+
+
+def turn(
+    db: sqlite_utils.Database,
+    now: float,
+    after: tuple[int, int] | None,
+    chunk: int | None,
+    *,
+    run: bool = True,
+    purge: int = 0,
+) -> Turn:
+    """One turn of the worker, in the caller's transaction: claim the pending syncs, step
+    the sync after ``after`` in the rotation (ordered by site and id; unless ``run`` is
+    off), then delete up to ``purge`` consumed staged rows. One transaction a turn keeps a
+    one-row sync to one commit; a chunk that raises is rolled back alone and its sync ends
+    in error (``fail``), the claims and the purge stand."""
+    under_way = rotation(db, now) if run else []
+    stepped = None
+    if under_way:
+        site_id, sync_id = next_in_turn(under_way, after)
+        try:
+            with db.atomic():
+                stepped = step(db, site_id, sync_id, now, chunk)
+        except Exception:
+            log.exception("sync %s of site %s failed", sync_id, site_id)
+            row = rows.get(db, site_id, sync_id)
+            assert row is not None
+            stepped = fail(db, row, now)
+        if stepped.status != SyncStatus.ACTIVE.value:
+            under_way.remove((site_id, sync_id))
+    purged = staging.purge_consumed(db, purge) if purge else 0
+    return Turn(stepped, under_way, purged)
+
+
+def next_in_turn(
+    under_way: list[tuple[int, int]], after: tuple[int, int] | None
+) -> tuple[int, int]:
+    """The sync whose turn is next: the first after ``after`` in the rotation, or the
+    first."""
+    later = [key for key in under_way if after is None or key > after]
+    return later[0] if later else under_way[0]
 
 
 def step(

@@ -1,9 +1,10 @@
 """The background worker started by the app's lifespan: it runs syncs a chunk at a time,
-taking turns between the syncs under way (round-robin), so a small sync
-finishes while a large one runs and every write waits for one chunk at most, never for a
-whole sync. Between chunks it deletes consumed staged rows, a chunk's worth at a time.
-What clients see is the progression policy's business. At start-up the syncs a crash
-interrupted carry on from their last committed chunk."""
+taking turns between the syncs under way (round-robin), so a small sync finishes while a
+large one runs and every write waits for one chunk at most, never for a whole sync. Each
+turn is one write (``runner.turn``): claim, one chunk, and a chunk's worth of consumed
+staged rows deleted while any are left. What clients see is the progression policy's
+business. At start-up the syncs a crash interrupted carry on from their last committed
+chunk."""
 
 from __future__ import annotations
 
@@ -52,34 +53,45 @@ class Worker:
             log.info("%d interrupted sync(s) carry on", resumed)
         purged_at = 0.0
         purging = True
-        turn: tuple[int, int] | None = None
+        after: tuple[int, int] | None = None
         while True:
             now = self.clock()
             if now - purged_at > PURGE_EVERY:
                 await self.store.write(staging.purge_expired, now)
                 await self.store.write(exports.purge_expired, now)
                 purged_at = now
-            under_way: list[tuple[int, int]] = []
-            if not self.paused:
-                under_way = await self.store.write(runner.rotation, now)
-            if purging:
-                limit = self.chunk or staging.PURGE_CHUNK
-                purging = await self.store.write(staging.purge_consumed, limit) > 0
-            if not under_way:
-                if not purging:
-                    with anyio.move_on_after(IDLE):
-                        await self._wake.wait()
-                    self._wake = anyio.Event()
-                continue
-            turn = _after(under_way, turn)
-            final = await self._step(*turn)
-            if final.status != SyncStatus.ACTIVE.value:
-                if final.callback_url:
-                    task_group.start_soon(
-                        self.outbound.notify, final.callback_url, render(final, 2)
-                    )
-                purging = True
-                self.completed += 1
+            chunk = self._chunk()
+            purge = (chunk or staging.PURGE_CHUNK) if purging else 0
+            turn = await self._turn(now, after, chunk, purge)
+            # a full purge may have left more; a sync that ended had its rows purged with it
+            purging = purge > 0 and turn.purged >= purge
+            final = turn.stepped
+            if final is not None:
+                after = (final.site_id, final.id)
+                if final.status != SyncStatus.ACTIVE.value:
+                    if final.callback_url:
+                        task_group.start_soon(
+                            self.outbound.notify, final.callback_url, render(final, 2)
+                        )
+                    purging = purging or not purge
+                    self.completed += 1
+            if not turn.under_way and not purging:
+                with anyio.move_on_after(IDLE):
+                    await self._wake.wait()
+                self._wake = anyio.Event()
+
+    async def _turn(
+        self, now: float, after: tuple[int, int] | None, chunk: int | None, purge: int
+    ) -> runner.Turn:
+        try:
+            return await self.store.write(
+                runner.turn, now, after, chunk, run=not self.paused, purge=purge
+            )
+        except Exception:
+            # not a chunk (those fail their sync alone): the claims or the purge; try again
+            log.exception("a turn of the worker failed")
+            await anyio.sleep(IDLE)
+            return runner.Turn(None, [], 0)
 
     def _chunk(self) -> int | None:
         """The rows of the next chunk: ``--sync-chunk``, or a quarter of it while other
@@ -88,22 +100,3 @@ class Worker:
         if time.monotonic() - self.store.contended_at > CALM:
             return self.chunk
         return max(1, (self.chunk or imports.CHUNK) // 4)
-
-    async def _step(self, site_id: int, sync_id: int) -> rows.SyncRow:
-        try:
-            return await self.store.write(
-                runner.step, site_id, sync_id, self.clock(), self._chunk()
-            )
-        except Exception:
-            # The chunk rolled back; the sync ends in error, the worker goes on.
-            log.exception("sync %s of site %s failed", sync_id, site_id)
-            row = await self.store.write(rows.get, site_id, sync_id)
-            assert row is not None
-            return await self.store.write(runner.fail, row, self.clock())
-
-
-def _after(under_way: list[tuple[int, int]], turn: tuple[int, int] | None) -> tuple[int, int]:
-    """The sync whose turn is next: the first after ``turn`` in the rotation (ordered by
-    site and id), or the first."""
-    later = [key for key in under_way if turn is None or key > turn]
-    return later[0] if later else under_way[0]

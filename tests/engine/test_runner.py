@@ -1,5 +1,5 @@
-"""The runner (``engine.runner``): the queue of pending syncs, and how a sync ends when its
-definition is gone or its run fails."""
+"""The runner (``engine.runner``): the rotation of syncs under way, a turn of the worker, and
+how a sync ends when its definition is gone or its chunk fails."""
 
 from __future__ import annotations
 
@@ -103,3 +103,49 @@ def test_run_ends_a_claimed_sync_with_its_outcome(bulk: Bulk) -> None:
     )
     assert [r["recordIndex"] for r in bulk.rejects(id_)] == [2]
     assert imported(bulk) == ["ok@run.test"]
+
+
+def test_a_turn_claims_steps_the_next_sync_in_the_rotation_and_purges_what_it_consumed(
+    bulk: Bulk,
+) -> None:
+    uris = [bulk.define("contacts", "imports", {**IMPORT, "name": n})["uri"] for n in "ab"]
+    for n, uri in enumerate(uris):
+        bulk.stage(uri, [{"email": f"turn{n}@run.test"}])
+    first, second = (sync_id(bulk.sync(uri)) for uri in uris)
+    site = bulk.principal.site_id
+    turn = bulk.store.write_sync(runner.turn, bulk.now, None, None, purge=100)
+    assert turn.stepped is not None
+    assert (turn.stepped.id, turn.stepped.status) == (first, "success")
+    assert turn.under_way == [(site, second)]  # claimed in the same turn, its chunk next
+    assert turn.purged == 1  # the ended sync's staged row
+    assert bulk.store.read_sync(sync_rows.get, site, second).status == "active"
+    turn = bulk.store.write_sync(runner.turn, bulk.now, (site, first), None)
+    assert turn.stepped is not None
+    assert (turn.stepped.id, turn.stepped.status, turn.under_way) == (second, "success", [])
+    assert turn.purged == 0  # no purge asked for
+    assert imported(bulk) == ["turn0@run.test", "turn1@run.test"]
+
+
+def test_a_chunk_that_raises_fails_its_sync_alone_within_the_turn(
+    bulk: Bulk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    uri = bulk.define("contacts", "imports", IMPORT)["uri"]
+    bulk.stage(uri, [{"email": "broken@run.test"}])
+    broken = sync_id(bulk.sync(uri))
+    other = bulk.define("contacts", "imports", {**IMPORT, "name": "other"})["uri"]
+    waiting = sync_id(bulk.sync(other))
+    step = imports.step
+
+    def step_then_break(*args, **kwargs):
+        step(*args, **kwargs)
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(imports, "step", step_then_break)
+    turn = bulk.store.write_sync(runner.turn, bulk.now, None, None)
+    assert turn.stepped is not None
+    assert (turn.stepped.id, turn.stepped.status) == (broken, "error")
+    assert codes(bulk, broken) == [("ELQ-00146", "error"), ("ELQ-00101", "information")]
+    assert imported(bulk) == []  # the chunk rolled back
+    site = bulk.principal.site_id
+    assert turn.under_way == [(site, waiting)]  # the claims of the turn stand
+    assert bulk.store.read_sync(sync_rows.get, site, waiting).status == "active"
