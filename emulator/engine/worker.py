@@ -52,7 +52,6 @@ class Worker:
         if resumed:
             log.info("%d interrupted sync(s) carry on", resumed)
         purged_at = 0.0
-        purging = True
         after: tuple[int, int] | None = None
         while True:
             now = self.clock()
@@ -61,10 +60,8 @@ class Worker:
                 await self.store.write(exports.purge_expired, now)
                 purged_at = now
             chunk = self._chunk()
-            purge = (chunk or staging.PURGE_CHUNK) if purging else 0
+            purge = chunk or staging.PURGE_CHUNK
             turn = await self._turn(now, after, chunk, purge)
-            # a full purge may have left more; a sync that ended had its rows purged with it
-            purging = purge > 0 and turn.purged >= purge
             final = turn.stepped
             if final is not None:
                 after = (final.site_id, final.id)
@@ -73,9 +70,9 @@ class Worker:
                         task_group.start_soon(
                             self.outbound.notify, final.callback_url, render(final, 2)
                         )
-                    purging = purging or not purge
                     self.completed += 1
-            if not turn.under_way and not purging:
+            # a full purge may have left more consumed rows to delete
+            if not turn.under_way and turn.purged < purge:
                 with anyio.move_on_after(IDLE):
                     await self._wake.wait()
                 self._wake = anyio.Event()
