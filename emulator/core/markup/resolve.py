@@ -10,6 +10,7 @@ attributes (``Id``, ``CreatedAt``, ...) carry a fixed type and need none.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Protocol
 
 from emulator.core import constraints
@@ -157,7 +158,15 @@ SYSTEM_TYPES: dict[tuple[type[FieldStatement], str], str] = {
 
 def resolve_field(text: str, entity: EntityRef, catalog: Catalog) -> ResolvedField:
     """A statement used as a value of a definition's ``fields`` map."""
-    return resolve_field_statement(parse_statement(text), entity, catalog)
+    return _resolve(*_parsed(text), entity, catalog)
+
+
+@lru_cache(maxsize=4096)
+def _parsed(text: str) -> tuple[Statement, Node]:
+    """A field statement's text parsed and classified once: a definition's fields are
+    resolved again when it is synced and at every chunk of its syncs."""
+    statement = parse_statement(text)
+    return statement, classify(statement)
 
 
 def resolve_field_statement(
@@ -165,7 +174,12 @@ def resolve_field_statement(
 ) -> ResolvedField:
     """As :func:`resolve_field` for a parsed statement; errors use its spans (filters pass
     statements already shifted into the whole filter)."""
-    node = classify(statement)
+    return _resolve(statement, classify(statement), entity, catalog)
+
+
+def _resolve(
+    statement: Statement, node: Node, entity: EntityRef, catalog: Catalog
+) -> ResolvedField:
     if not isinstance(node, FieldStatement):
         message = constraints.MARKUP_NOT_A_FIELD.format(statement=statement.text)
         raise MarkupError(message, statement.start)
