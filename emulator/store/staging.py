@@ -4,7 +4,8 @@ sync's ``recordIndex`` runs across its files in upload order."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from itertools import islice
+from itertools import count as ordinals
+from itertools import islice, repeat
 
 import sqlite_utils
 
@@ -43,7 +44,7 @@ def insert_file(
 def insert_rows(db: sqlite_utils.Database, file_id: int, rows: Iterable[str]) -> int:
     """Rows as JSON text, in batches; returns how many."""
     count = 0
-    numbered = ((file_id, ordinal, data) for ordinal, data in enumerate(rows, 1))
+    numbered = zip(repeat(file_id), ordinals(1), rows)
     while batch := list(islice(numbered, BATCH)):
         db.conn.executemany(
             "INSERT INTO staged_rows (file_id, ordinal, data) VALUES (?, ?, ?)", batch
