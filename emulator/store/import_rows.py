@@ -208,7 +208,7 @@ class _Reading:
         """Whether a value fails its type check (``emulator.core.values``); e-mail addresses,
         checked on most imports, have a function of their own."""
         if data_type.lower() == "emailaddress":
-            return f"(coalesce({text}, '') <> '' AND NOT {email_check(text)})"
+            return f"(coalesce({text}, '') <> '' AND NOT eloqua_email({text}))"
         kind = self.param(data_type)
         return f"(coalesce({text}, '') <> '' AND NOT eloqua_valid({kind}, {text}))"
 
@@ -267,23 +267,6 @@ class _Reading:
             if c.kind == "field" and c.required
         ]
         return f"CASE WHEN {' OR '.join(required)} THEN 1 ELSE 0 END" if required else "0"
-
-
-# Characters no e-mail check refuses (``values.EMAIL`` refuses whitespace, ``@`` and
-# ``"<>,;`` in the parts): an address made of these alone is checked by its shape in SQL.
-PLAIN_ADDRESS = "[^A-Za-z0-9._%+@-]"
-
-
-def email_check(text: str) -> str:
-    """SQL: whether the non-empty ``text`` is an e-mail address, exactly as ``values.email``
-    says. The usual address is checked in SQL by its shape (one ``@``, a dot after it with
-    characters around); one with any other character goes to ``eloqua_email``, so a
-    million-row import calls Python only for its odd addresses."""
-    return (
-        f"(CASE WHEN {text} NOT GLOB '*{PLAIN_ADDRESS}*' "
-        f"THEN {text} GLOB '?*@?*.?*' AND {text} NOT GLOB '*@*@*' "
-        f"ELSE eloqua_email({text}) END)"
-    )
 
 
 def _object(pairs: list[tuple[str, str]]) -> str:
