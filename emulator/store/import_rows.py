@@ -393,13 +393,22 @@ def _count(db: sqlite_utils.Database, condition: str) -> int:
 def _find_matches(db: sqlite_utils.Database, plan: Plan, match: Match) -> None:
     """Fill ``import_matches`` with ``(ordinal, record id)``: the lowest matching id, or every
     match with ``isUpdatingMultipleMatchedRecords``."""
-    join, params = plan.table.join(match, "import_rows i", "i.key", plan.site_id, plan.parent_id)
+    rows = "import_rows i"
+    if match.by in (MatchBy.FIELD, MatchBy.EXTERNAL_ID):
+        # these scan the records and look each one's value up among the chunk's
+        rows = "import_keys i"
+        db.execute(
+            "INSERT INTO import_keys (key, ordinal) SELECT key, ordinal FROM import_rows "
+            "WHERE key IS NOT NULL"
+        )
+    join, params = plan.table.join(match, rows, "i.key", plan.site_id, plan.parent_id)
     picked, grouped = ("r.id", "") if plan.update_all else ("min(r.id)", " GROUP BY i.ordinal")
     db.execute(
         f"INSERT INTO import_matches (ordinal, record_id) SELECT i.ordinal, {picked} "
         f"FROM {join} WHERE i.key IS NOT NULL{grouped}",
         params,
     )
+    db.execute("DELETE FROM import_keys")
 
 
 def _resolve_links(db: sqlite_utils.Database, plan: Plan) -> None:

@@ -1,5 +1,6 @@
-"""The writer connection's temporary tables, in memory: a chunk of import rows and its
-matches, the identifiers each running import has seen, the values a sync action looks up.
+"""The writer connection's temporary tables, in memory: a chunk of import rows, their
+identifiers by value (for matches that scan the records), their matches, the identifiers
+each running import has seen, the values a sync action looks up.
 
 The ``Store`` makes them once per writer connection, and each use empties what it filled
 (a rolled-back chunk takes its rows with it). Creating or dropping a table per sync would
@@ -16,7 +17,8 @@ TABLES = (
     "NOT NULL, file_ordinal INTEGER NOT NULL, problem INTEGER NOT NULL, key TEXT, patch TEXT "
     "NOT NULL, upd TEXT, flags TEXT, contact_value TEXT, card_value TEXT, missing INTEGER NOT "
     "NULL, contact_ref INTEGER, account_ref INTEGER)",
-    "CREATE INDEX IF NOT EXISTS temp.import_rows_key ON import_rows (key)",
+    "CREATE TEMP TABLE IF NOT EXISTS import_keys (key TEXT NOT NULL, ordinal INTEGER NOT NULL, "
+    "PRIMARY KEY (key, ordinal)) WITHOUT ROWID",
     "CREATE TEMP TABLE IF NOT EXISTS import_matches (ordinal INTEGER NOT NULL, record_id "
     "INTEGER NOT NULL, PRIMARY KEY (ordinal, record_id)) WITHOUT ROWID",
     "CREATE TEMP TABLE IF NOT EXISTS import_seen (site_id INTEGER NOT NULL, sync_id INTEGER NOT "
