@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,7 @@ class Policy:
     amount: float = 0
 
     @classmethod
+    @lru_cache(maxsize=64)  # read at every poll
     def parse(cls, text: str) -> Policy:
         name, _, value = text.partition(":")
         if name in ("immediate", "manual") and not value:

@@ -50,12 +50,13 @@ def parse(header: str | None) -> identity.Credentials | str:
 
 async def authenticate(header: str | None, request: Request) -> Principal:
     state = state_of(request)
+    now = state.clock()
+    if header is not None:
+        cached = state.auth_cache.get(header, now)
+        if cached is not None:  # a header seen before: parsed then, and signed in
+            return cached
     credentials = parse(header)
     assert header is not None
-    now = state.clock()
-    cached = state.auth_cache.get(header, now)
-    if cached is not None:
-        return cached
     store = state.db
     if isinstance(credentials, str):
         principal, expires_at = await store.read(identity.principal_for_token, credentials, now)
