@@ -76,7 +76,7 @@ FILTER_TEXT = "Must be a string."  # [INF]
 SOURCE_FIELD = "Must be the name of one of the definition's fields."  # [INF]
 
 # Staging, reference §10. [INF] wording except where marked.
-STAGED_ARRAY = "Must be a JSON array of objects; got {0}."
+STAGED_ARRAY = "Must be a JSON array of objects, or one object; got {0}."
 STAGED_OBJECT = "Row {index} must be a JSON object."
 STAGED_FLAT = "Row {index}: the value of '{key}' must be a string, number, boolean or null."
 STAGED_CSV_HEADER = "A CSV body starts with a header row of the definition's field names."

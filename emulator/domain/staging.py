@@ -32,13 +32,16 @@ PURGE_CHUNK = 25_000  # staged rows deleted per transaction (the worker uses --s
 
 
 def parse_json_rows(text: str) -> list[JSONObject]:
-    """The rows of a JSON upload, each value as text. The usual upload (objects of strings)
+    """The rows of a JSON upload (an array of objects, or one bare object as one row), each
+    value as text. The usual upload (objects of strings)
     is recognised by two passes that run in C, so a million rows cost no Python per row;
     any other finds its first offending row, or its values made text, row by row."""
     try:
         data: Any = orjson.loads(text)
     except orjson.JSONDecodeError as exc:
         raise ValidationFailed([Failure("body", c.PARSING_ERROR, str(exc))]) from None
+    if isinstance(data, dict):
+        data = [data]  # a pod stages a bare object as one row (reference §18)
     if not isinstance(data, list):
         raise ValidationFailed([Failure("body", c.STAGED_ARRAY.format(type(data).__name__), None)])
     plain = set(map(type, data)) <= {dict}

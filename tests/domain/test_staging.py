@@ -29,17 +29,23 @@ def test_json_rows_become_the_text_an_import_reads() -> None:
     assert rows == [{"a": "x", "b": "2", "c": "1.5", "d": "true", "e": ""}]
 
 
+def test_a_bare_object_is_one_row_as_on_a_pod() -> None:
+    assert staging.parse_json_rows('{"email": "x@a.test", "n": 3}') == [
+        {"email": "x@a.test", "n": "3"}
+    ]
+
+
 @pytest.mark.parametrize(
     ("text", "failure"),
     [
-        ('{"email": "x@a.test"}', Failure("body", c.STAGED_ARRAY.format("dict"), None)),
+        ('"x@a.test"', Failure("body", c.STAGED_ARRAY.format("str"), None)),
         ('[{"email": "x@a.test"}, 3]', Failure("body", c.STAGED_OBJECT.format(index=2), 3)),
         (
             '[{"email": ["x@a.test"]}]',
             Failure("body", c.STAGED_FLAT.format(index=1, key="email"), ["x@a.test"]),
         ),
     ],
-    ids=["object", "scalar row", "nested value"],
+    ids=["string", "scalar row", "nested value"],
 )
 def test_json_that_is_not_an_array_of_flat_objects_is_refused(text, failure) -> None:
     with pytest.raises(ValidationFailed) as caught:

@@ -30,6 +30,18 @@ def test_json_upload_is_204_without_body(bulk) -> None:
     assert staged_rows(bulk) == 1
 
 
+def test_a_bare_object_is_staged_as_one_row_as_a_pod_does(bulk) -> None:
+    uri = bulk.define("/contacts/imports", DEFINITION)
+    for n in range(3):  # one object a request, several files for one sync
+        response = bulk.client.post(
+            BULK + uri + "/data", json={"email": f"bare{n}@example.com"}, headers=bulk.headers
+        )
+        assert (response.status_code, response.content) == (204, b"")
+    sync = bulk.wait(bulk.sync(uri)["uri"])
+    assert sync["status"] == "success"
+    assert bulk.logs(sync["uri"])["ELQ-00004"] == 3
+
+
 def test_json_with_a_charset_parameter_is_accepted(bulk) -> None:
     uri = bulk.define("/contacts/imports", DEFINITION)
     response = bulk.client.post(
@@ -98,13 +110,13 @@ BAD_UPLOADS = [
         },
     ),
     (
-        "object not array",
-        b'{"email": "x@example.com"}',
+        "number not array",
+        b"42",
         "application/json",
         400,
         {
             "field": "body",
-            "constraint": "Must be a JSON array of objects; got dict.",
+            "constraint": "Must be a JSON array of objects, or one object; got int.",
             "value": None,
         },
     ),
