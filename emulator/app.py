@@ -23,6 +23,7 @@ from emulator.http import errors
 from emulator.http.metrics import Metrics, MetricsMiddleware
 from emulator.http.overrides import OverrideHeaders
 from emulator.http.paths import PathNormaliser
+from emulator.http.pod_headers import PodHeaders
 from emulator.http.state import AppState
 from emulator.routes import all_routes
 from emulator.store import Store
@@ -71,6 +72,7 @@ def create_app(
         middleware=[
             Middleware(PathNormaliser, templates=[r.path for r in routes]),
             Middleware(OverrideHeaders),
+            Middleware(PodHeaders),
             Middleware(MetricsMiddleware, metrics=metrics),
         ],
         exception_handlers={

@@ -1,0 +1,42 @@
+"""The headers a pod puts on every Bulk answer (reference §18): ``Cache-Control: no-store``,
+``Pragma: no-cache``, ``Expires: -1`` and an ``X-Request-Id`` of 32 hex digits, a slash
+and a number, which clients log to quote to Oracle support."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from emulator.http.ids import BULK
+
+FIXED = [(b"cache-control", b"no-store"), (b"pragma", b"no-cache"), (b"expires", b"-1")]
+
+
+class PodHeaders:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self._served = itertools.count(1)
+        self._instance = uuid.uuid4().hex
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith(BULK):
+            await self.app(scope, receive, send)
+            return
+        request_id = f"{self._instance}/{next(self._served)}".encode()
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                kept = [
+                    (name, value)
+                    for name, value in message.get("headers", [])
+                    if name.lower() not in (b"cache-control", b"pragma", b"expires")
+                ]
+                message = {
+                    **message,
+                    "headers": [*kept, *FIXED, (b"x-request-id", request_id)],
+                }
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
