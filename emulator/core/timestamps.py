@@ -8,7 +8,7 @@ seventh digit is always ``0``, as in Oracle's own ``...9100000Z`` examples.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 _ISO = re.compile(
     r"^(?P<date>\d{4}-\d{2}-\d{2})"
@@ -20,6 +20,20 @@ def format_resource(moment: datetime) -> str:
     """``datetime`` → ``YYYY-MM-DDTHH:MM:SS.fffffff0Z`` in UTC."""
     moment = moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.%f") + "0Z"
+
+
+def to_millisecond(text: str) -> str:
+    """A resource timestamp rounded to the millisecond, zero-padded to seven digits
+    (``…:56.3467812Z`` → ``…:56.3470000Z``): how a pod shows a sync read back, though the
+    answer that created it had the full precision (reference §18)."""
+    head, dot, frac = text.removesuffix("Z").partition(".")
+    if not dot or len(frac) != 7 or not frac.isdigit():
+        return text
+    millis = (int(frac) + 5_000) // 10_000
+    if millis < 1000:
+        return f"{head}.{millis:03d}0000Z"
+    moment = datetime.fromisoformat(head) + timedelta(seconds=1)
+    return f"{moment:%Y-%m-%dT%H:%M:%S}.0000000Z"
 
 
 def from_epoch(seconds: float) -> str:

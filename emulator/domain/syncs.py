@@ -148,22 +148,29 @@ def create(
     rows.insert(db, row)
     if at.kind in (IMPORTS, SYNC_ACTIONS):
         staged.claim(db, principal.site_id, at.kind, definition_id, sync_id, now)
-    return orjson.dumps(render(row, 0)).decode()
+    return orjson.dumps(render(row, 0, created=True)).decode()
 
 
-def render(row: rows.SyncRow, stage: int) -> JSONObject:
-    """The sync as a client sees it at ``stage`` (key order of Oracle's examples)."""
+def render(row: rows.SyncRow, stage: int, *, created: bool = False) -> JSONObject:
+    """The sync as a client sees it at ``stage`` (key order of Oracle's examples). Read
+    back, its timestamps are rounded to the millisecond; the answer that ``created`` it
+    has their full precision, as a pod's has."""
+    shown = (lambda text: text) if created else timestamps.to_millisecond
     status = shown_status(SyncStatus(row.status), stage)
     item: JSONObject = {"syncedInstanceUri": row.synced_instance_uri}
     if status.stage >= 1 and row.started_at:
-        item["syncStartedAt"] = row.started_at
+        item["syncStartedAt"] = shown(row.started_at)
     if status.terminal and row.ended_at:
-        item["syncEndedAt"] = row.ended_at
+        item["syncEndedAt"] = shown(row.ended_at)
     item["status"] = status.value
     if row.callback_url:
         item["callbackUrl"] = row.callback_url
     item.update(
-        {"createdAt": row.created_at, "createdBy": row.created_by, "uri": f"/syncs/{row.id}"}
+        {
+            "createdAt": shown(row.created_at),
+            "createdBy": row.created_by,
+            "uri": f"/syncs/{row.id}",
+        }
     )
     return item
 

@@ -47,6 +47,18 @@ def test_ended_sync_gains_started_and_ended_times(bulk) -> None:
     assert item["createdAt"] <= item["syncStartedAt"] <= item["syncEndedAt"]
 
 
+def test_read_back_times_are_rounded_to_the_millisecond_as_on_a_pod(bulk, clock) -> None:
+    clock.now = 1_800_000_000.123456  # 2027-01-15T08:00:00.1234560Z
+    uri = bulk.define("/contacts/imports", IMPORT)
+    created = bulk.sync(uri)
+    assert created["createdAt"] == "2027-01-15T08:00:00.1234560Z"  # full precision
+    item = bulk.wait(created["uri"])
+    assert item["createdAt"] == "2027-01-15T08:00:00.1230000Z"
+    assert item["syncStartedAt"] == item["syncEndedAt"] == "2027-01-15T08:00:00.1230000Z"
+    listed = bulk.get("/syncs", limit=1)["items"][0]
+    assert listed["createdAt"] == "2027-01-15T08:00:00.1230000Z"
+
+
 def test_property_names_bind_case_insensitively(bulk) -> None:
     """An Oracle-authored sample posts syncedInstanceURI (reference §3.3)."""
     uri = bulk.define("/contacts/imports", IMPORT)
