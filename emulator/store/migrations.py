@@ -424,6 +424,46 @@ def m013_chunked_syncs(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m014_opportunities_and_users(db: sqlite_utils.Database) -> None:
+    """Opportunities (identified by ``{{Opportunity.Id}}``, a text id from the CRM, held in
+    ``external_id``) and the contacts linked to them; the site's Eloqua users, whom an
+    account import with ``linkUsers`` makes an account's owner by their CRM user id."""
+    db.executescript(
+        """
+        CREATE TABLE opportunities (
+            site_id INTEGER NOT NULL,
+            id INTEGER NOT NULL,
+            external_id TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            fields TEXT NOT NULL DEFAULT '{}',
+            PRIMARY KEY (site_id, id)
+        );
+        CREATE INDEX opportunities_external ON opportunities (site_id, external_id);
+        CREATE TABLE opportunity_contacts (
+            site_id INTEGER NOT NULL,
+            opportunity_id INTEGER NOT NULL,
+            contact_id INTEGER NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (site_id, opportunity_id, contact_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE eloqua_users (
+            site_id INTEGER NOT NULL,
+            id INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            login_name TEXT NOT NULL,
+            email_address TEXT NOT NULL,
+            crm_user_id TEXT,
+            fields TEXT NOT NULL DEFAULT '{}',
+            PRIMARY KEY (site_id, id)
+        );
+        CREATE INDEX eloqua_users_crm ON eloqua_users (site_id, crm_user_id);
+        ALTER TABLE accounts ADD COLUMN owner_id INTEGER;
+        """
+    )
+
+
 # Tables whose site-0 rows are copied into every new site.
 SEEDED_TABLES = (
     "fields",
@@ -436,6 +476,8 @@ SEEDED_TABLES = (
     "campaign_responses",
     "campaigns",
     "lead_scores",
+    "opportunities",
+    "eloqua_users",
 )
 
 
