@@ -41,6 +41,7 @@ CONTAINER_FILES = {
     "scoringModels": "contacts/scoringModels.json",
     "accountLists": "accounts/lists.json",
     "emailGroups": "emailGroups.json",
+    "opportunityStages": "opportunities/stages.json",
 }
 OBJECT_INDEXES = {"customObjects": "customObjects/index.json", "events": "events/index.json"}
 RECORD_FILES = {
@@ -49,6 +50,7 @@ RECORD_FILES = {
     "activities": "activities/records.jsonl",
     "campaign_responses": "campaignResponses/records.jsonl",
     "campaigns": "campaigns/records.jsonl",
+    "eloqua_users": "users/records.jsonl",
 }
 
 

@@ -25,6 +25,8 @@ MESSAGES = {
     "ELQ-00026": "Duplicate identifier.",
     "ELQ-00032": "Malformed records.",
     "ELQ-00034": "Total unmatched records.",
+    "ELQ-00039": "Invalid opportunity stage.",
+    "ELQ-00049": "Total new records.",
     "ELQ-00060": "Total rejected records.",
     "ELQ-00061": "Rejected records (missing fields).",
     "ELQ-00069": "Activities created.",
@@ -61,6 +63,7 @@ MESSAGES = {
 # Per-row reject messages differ from the log text for the same code (reference §13.1).
 REJECT_MESSAGES = {
     "ELQ-00002": "Invalid email address.",
+    "ELQ-00039": "Invalid opportunity stage.",
     "ELQ-00026": "Duplicate identifier.",
     "ELQ-00032": "Malformed record.",
     "ELQ-00040": "Invalid field value.",  # [INF]: code seen in real rejects, text not published

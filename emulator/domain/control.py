@@ -41,3 +41,31 @@ def contact_state(db: sqlite_utils.Database, site: str, contact_id: int) -> dict
     if state is None:
         raise NotFound([Failure("id", constraints.CONTACT_UNKNOWN, contact_id)])
     return {"site": found[1], "id": contact_id, **state}
+
+
+def opportunity_state(db: sqlite_utils.Database, site: str, external_id: str) -> dict[str, object]:
+    """An opportunity as stored, with its linked contacts: the Bulk API imports
+    opportunities but cannot export them."""
+    site_id, name = _site(db, site)
+    state = records.opportunity_state(db, site_id, external_id)
+    if state is None:
+        raise NotFound([Failure("id", constraints.OPPORTUNITY_UNKNOWN, external_id)])
+    return {"site": name, **state}
+
+
+def account_state(db: sqlite_utils.Database, site: str, account_id: int) -> dict[str, object]:
+    """An account's fields and the Eloqua users linked to it (``linkUsers``), which no
+    export shows."""
+    site_id, name = _site(db, site)
+    in_range = 0 < account_id < 2**63
+    state = records.account_state(db, site_id, account_id) if in_range else None
+    if state is None:
+        raise NotFound([Failure("id", constraints.ACCOUNT_UNKNOWN, account_id)])
+    return {"site": name, "id": account_id, **state}
+
+
+def _site(db: sqlite_utils.Database, site: str) -> tuple[int, str]:
+    found = identity.find_site(db, site)
+    if found is None:
+        raise NotFound([Failure("site", constraints.SITE_UNKNOWN, site)])
+    return found[0], found[1]

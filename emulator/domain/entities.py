@@ -43,7 +43,7 @@ FAMILIES = (
         (IMPORTS, EXPORTS),
         runs=(EXPORTS,),
     ),
-    Family("opportunities", "/opportunities", "opportunity", (IMPORTS,)),
+    Family("opportunities", "/opportunities", "opportunity", (IMPORTS,), runs=(IMPORTS,)),
     Family("opportunityContacts", "/opportunities/contacts", "opportunity_contact", (IMPORTS,)),
     Family("emailAddresses", "/emailAddresses", "email_address", (IMPORTS,), runs=(IMPORTS,)),
 )

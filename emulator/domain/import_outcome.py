@@ -10,11 +10,13 @@ from emulator.core import logs
 from emulator.core.types import JSONObject
 
 # (created, updated, linked) log codes per family, reference §13.4.
-COUNTS = {
+COUNTS: dict[str, tuple[str, str | None, str | None]] = {
     "contacts": ("ELQ-00004", "ELQ-00022", None),
     "accounts": ("ELQ-00005", "ELQ-00023", None),
     "customObjects": ("ELQ-00007", "ELQ-00012", "ELQ-00025"),
     "events": ("ELQ-00077", "ELQ-00079", "ELQ-00078"),
+    # Oracle's list has no opportunity codes but "Total new records."; no update line
+    "opportunities": ("ELQ-00049", None, None),
 }
 
 
@@ -27,6 +29,7 @@ class Outcome:
     duplicates: int = 0
     invalid_emails: int = 0
     invalid_values: int = 0
+    invalid_stages: int = 0
     missing: int = 0
     unmatched: int = 0
     existing: int = 0
@@ -55,7 +58,13 @@ class Outcome:
 
     @property
     def rejected(self) -> int:
-        return self.duplicates + self.invalid_emails + self.invalid_values + self.missing
+        return (
+            self.duplicates
+            + self.invalid_emails
+            + self.invalid_values
+            + self.invalid_stages
+            + self.missing
+        )
 
     @property
     def status(self) -> str:
@@ -80,6 +89,7 @@ def log_entries(outcome: Outcome, family: str) -> Iterator[logs.Entry]:
         ("ELQ-00026", outcome.duplicates),
         ("ELQ-00002", outcome.invalid_emails),
         ("ELQ-00144", outcome.invalid_values),
+        ("ELQ-00039", outcome.invalid_stages),
         ("ELQ-00061", outcome.missing),
         ("ELQ-00034", outcome.unmatched),
     ):
@@ -88,7 +98,8 @@ def log_entries(outcome: Outcome, family: str) -> Iterator[logs.Entry]:
     yield logs.entry("ELQ-00003", outcome.staged - outcome.duplicates)
     created, updated, linked = COUNTS[family]
     yield logs.entry(created, outcome.created)
-    yield logs.entry(updated, outcome.updated)
+    if updated:
+        yield logs.entry(updated, outcome.updated)
     if linked and outcome.linked:
         yield logs.entry(linked, outcome.linked)
     if outcome.rejected:

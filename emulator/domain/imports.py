@@ -12,7 +12,7 @@ duplicates).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import orjson
 import sqlite_utils
@@ -72,7 +72,7 @@ def _target(
         slot.kind,
         slot.name or resolved.text,
         slot.data_type or data_type,
-        not_null and slot.kind == "field",
+        not_null and slot.kind in ("field", "external_id"),
         node,
     )
 
@@ -237,14 +237,16 @@ class _Run:
                 for t in fields.values()
             ),
             identifier=identifier.key if identifier else "",
+            # a record's own id may be left empty to create one; an opportunity's may not
             identifier_required=identifier is not None
-            and identifier.kind not in ("id", "external_id"),
+            and (identifier.kind not in ("id", "external_id") or identifier.not_null),
             match=table.match_of(identifier.node) if identifier and identifier.node else None,
             update_all=bool(definition.get("isUpdatingMultipleMatchedRecords")),
             contact_lookup=(
                 tables.CONTACTS.match_of(markup.ast.ContactField(contact.name)) if contact else None
             ),
             card=_data_cards(definition),
+            **_stages(db, site_id, fields),
         )
 
     def apply(self, seen: import_rows.Seen, targets: Targets) -> None:
@@ -302,12 +304,35 @@ class _Run:
             return
         if self.plan.identifier_required and not values.get(self.plan.identifier):
             self._add(index, data, [self.plan.identifier], "ELQ-00061", "missing")
+            return
+        stage = values.get(self.plan.stage_key, "") if self.plan.stage_key else ""
+        if stage and stage.lower() not in self.plan.stages:
+            self._add(index, data, [self.plan.stage_key], "ELQ-00039", "invalid_stages")
 
     def _add(self, index: int, data: str, invalid: list[str], code: str, counter: str) -> None:
         setattr(self.outcome, counter, getattr(self.outcome, counter) + 1)
         values = _texts(data)
         field_values = {key: values.get(key, "") for key in self.fields}
         self.outcome.rejects.append((index, _reject_item(index, field_values, invalid, code)))
+
+
+def _stages(db: sqlite_utils.Database, site_id: int, fields: dict[str, Target]) -> dict[str, Any]:
+    """The stage check of an opportunity import: the key mapped to
+    ``{{Opportunity.Field(Stage)}}`` and the site's stages (``opportunityStages``
+    containers, from the fixtures). Oracle documents ELQ-00039 "Invalid opportunity stage."
+    but not which stages are valid; here, the names the site lists, ignoring case."""
+    key = next(
+        (
+            t.key
+            for t in fields.values()
+            if isinstance(t.node, markup.ast.OpportunityField) and t.node.name.lower() == "stage"
+        ),
+        "",
+    )
+    if not key:
+        return {}
+    names = catalog_rows.container_names(db, site_id, "opportunityStages")
+    return {"stage_key": key, "stages": tuple(name.lower() for name in names)}
 
 
 def _texts(data: str) -> dict[str, str]:

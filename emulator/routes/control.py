@@ -93,6 +93,22 @@ async def get_contact_state(request: Request) -> Response:
     return json_response(found)
 
 
+async def get_opportunity_state(request: Request) -> Response:
+    state = state_of(request)
+    found = await state.db.read(
+        control.opportunity_state, request.path_params["site"], request.path_params["id"]
+    )
+    return json_response(found)
+
+
+async def get_account_state(request: Request) -> Response:
+    state = state_of(request)
+    found = await state.db.read(
+        control.account_state, request.path_params["site"], request.path_params["id"]
+    )
+    return json_response(found)
+
+
 def spec_path() -> Path:
     return bundled_path("openapi") / "eloqua-bulk-2.0.yaml"
 
@@ -117,5 +133,17 @@ def routes() -> list[Route]:
             get_contact_state,
             methods=["GET"],
             name="get_contact_state",
+        ),
+        Route(
+            "/_emulator/sites/{site}/accounts/{id:int}",
+            get_account_state,
+            methods=["GET"],
+            name="get_account_state",
+        ),
+        Route(
+            "/_emulator/sites/{site}/opportunities/{id}",
+            get_opportunity_state,
+            methods=["GET"],
+            name="get_opportunity_state",
         ),
     ]

@@ -130,6 +130,18 @@ def get_container(db: sqlite_utils.Database, site_id: int, family: str, id_: int
     return row[0] if row else None
 
 
+def container_names(db: sqlite_utils.Database, site_id: int, family: str) -> list[str]:
+    """The ``name`` of each of the site's containers of ``family``, in id order."""
+    return [
+        str(row[0])
+        for row in db.execute(
+            "SELECT json_extract(item, '$.name') FROM containers WHERE site_id = ? "
+            "AND family = ? ORDER BY id",
+            [site_id, family],
+        )
+    ]
+
+
 def container_exists(db: sqlite_utils.Database, site_id: int, family: str, id_: int) -> bool:
     row = db.execute(
         "SELECT 1 FROM containers WHERE site_id = ? AND family = ? AND id = ?",

@@ -76,6 +76,8 @@ class Plan:
     update_all: bool
     contact_lookup: Match | None  # how a linked contact is found by contact_value
     card: Card | None = None
+    stage_key: str = ""  # the key of an opportunity's stage, checked against ``stages``
+    stages: tuple[str, ...] = ()  # the site's opportunity stages, lower-cased
 
     @property
     def card_key(self) -> str:
@@ -202,6 +204,10 @@ class _Reading:
         ]
         if self.plan.identifier and self.plan.identifier_required:
             checks.append(f"coalesce({self.text[self.plan.identifier]}, '') = ''")
+        if self.plan.stage_key:
+            stage = self.text[self.plan.stage_key]
+            known = ", ".join(self.param(name) for name in self.plan.stages) or "NULL"
+            checks.append(f"(coalesce({stage}, '') <> '' AND lower({stage}) NOT IN ({known}))")
         return f"CASE WHEN {' OR '.join(checks)} THEN 1 ELSE 0 END" if checks else "0"
 
     def _invalid(self, text: str, data_type: str) -> str:

@@ -428,7 +428,7 @@ def m013_chunked_syncs(db: sqlite_utils.Database) -> None:
 def m014_opportunities_and_users(db: sqlite_utils.Database) -> None:
     """Opportunities (identified by ``{{Opportunity.Id}}``, a text id from the CRM, held in
     ``external_id``) and the contacts linked to them; the site's Eloqua users, whom an
-    account import with ``linkUsers`` makes an account's owner by their CRM user id."""
+    account import with ``linkUsers`` links to accounts by their CRM user ids."""
     db.executescript(
         """
         CREATE TABLE opportunities (
@@ -459,7 +459,12 @@ def m014_opportunities_and_users(db: sqlite_utils.Database) -> None:
             PRIMARY KEY (site_id, id)
         );
         CREATE INDEX eloqua_users_crm ON eloqua_users (site_id, crm_user_id);
-        ALTER TABLE accounts ADD COLUMN owner_id INTEGER;
+        CREATE TABLE account_users (
+            site_id INTEGER NOT NULL,
+            account_id INTEGER NOT NULL,
+            user_id INTEGER NOT NULL,
+            PRIMARY KEY (site_id, account_id, user_id)
+        ) WITHOUT ROWID;
         """
     )
 

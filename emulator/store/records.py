@@ -91,3 +91,56 @@ def contact_state(
     ):
         kept[family].append(int(container))
     return {"isSubscribed": bool(row[0]), "isBounced": bool(row[1]), **kept}
+
+
+def opportunity_state(
+    db: sqlite_utils.Database, site_id: int, external_id: str
+) -> dict[str, Any] | None:
+    """An opportunity and the contacts linked to it, for the control plane (the Bulk API
+    exports no opportunities)."""
+    table = tables.OPPORTUNITIES.name
+    row = db.execute(
+        f"SELECT id, external_id, created_at, updated_at, fields FROM {table} "
+        "WHERE site_id = ? AND external_id = ? ORDER BY id LIMIT 1",
+        [site_id, external_id],
+    ).fetchone()
+    if row is None:
+        return None
+    contacts = [
+        int(r[0])
+        for r in db.execute(
+            "SELECT contact_id FROM opportunity_contacts WHERE site_id = ? "
+            "AND opportunity_id = ? ORDER BY contact_id",
+            [site_id, row[0]],
+        )
+    ]
+    return {
+        "id": row[1],
+        "createdAt": row[2],
+        "updatedAt": row[3],
+        "fields": orjson.loads(row[4]),
+        "contacts": contacts,
+    }
+
+
+def account_state(
+    db: sqlite_utils.Database, site_id: int, account_id: int
+) -> dict[str, Any] | None:
+    """An account's fields and the Eloqua users an import with ``linkUsers`` linked to it,
+    for the control plane."""
+    row = db.execute(
+        f"SELECT fields FROM {tables.ACCOUNTS.name} WHERE site_id = ? AND id = ?",
+        [site_id, account_id],
+    ).fetchone()
+    if row is None:
+        return None
+    users = [
+        {"id": r[0], "name": r[1], "loginName": r[2], "crmUserId": r[3]}
+        for r in db.execute(
+            "SELECT u.id, u.name, u.login_name, u.crm_user_id FROM account_users a "
+            "JOIN eloqua_users u ON u.site_id = a.site_id AND u.id = a.user_id "
+            "WHERE a.site_id = ? AND a.account_id = ? ORDER BY u.id",
+            [site_id, account_id],
+        )
+    ]
+    return {"fields": orjson.loads(row[0]), "users": users}

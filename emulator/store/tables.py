@@ -237,16 +237,38 @@ CAMPAIGN_RESPONSES = RecordTable(
     "campaign_responses",
     ("id", "created_at", "campaign_id", "contact_id", "fields"),
 )
+# Opportunities come from a CRM: ``{{Opportunity.Id}}`` is the CRM's text id, kept in
+# ``external_id``; there are no exports of them.
+OPPORTUNITIES = RecordTable(
+    "opportunities",
+    "opportunities",
+    ("id", "external_id", "created_at", "updated_at", "fields"),
+    flags=("external_id",),
+)
 # Records that statements reach through another family's record; no sync writes them.
 CAMPAIGNS = RecordTable("campaigns", "campaigns", ("id", "created_at", "updated_at", "fields"))
 LEAD_SCORES = RecordTable("leadScores", "lead_scores", ("model_id", "contact_id", "fields"))
 
 FAMILIES = {
     t.family: t
-    for t in (CONTACTS, ACCOUNTS, CUSTOM_OBJECTS, EVENTS, ACTIVITIES, CAMPAIGN_RESPONSES)
+    for t in (
+        CONTACTS,
+        ACCOUNTS,
+        CUSTOM_OBJECTS,
+        EVENTS,
+        ACTIVITIES,
+        CAMPAIGN_RESPONSES,
+        OPPORTUNITIES,
+    )
 }
+# The site's Eloqua users (not the API users who sign in): account imports with
+# ``linkUsers`` make one an account's owner by ``crm_user_id``.
+ELOQUA_USERS = ("id", "name", "login_name", "email_address", "crm_user_id", "fields")
 # The SQL tables and the columns a seeded row may carry.
-STORED = {t.name: t.columns for t in (*FAMILIES.values(), CAMPAIGNS, LEAD_SCORES)}
+STORED = {
+    **{t.name: t.columns for t in (*FAMILIES.values(), CAMPAIGNS, LEAD_SCORES)},
+    "eloqua_users": ELOQUA_USERS,
+}
 
 
 def table_of(family: str) -> RecordTable:
@@ -369,8 +391,12 @@ def slot_of(node: ast.FieldStatement) -> Slot:
         case ast.ContactEmailAttribute(attribute=a):
             flag = _FLAGS[a]
             return Slot("flag", flag, "string" if flag == "email_format" else "boolean")
-        case ast.ContactField(name=n) | ast.AccountField(name=n):
+        case ast.ContactField(name=n) | ast.AccountField(name=n) | ast.OpportunityField(name=n):
             return Slot("field", n)
+        case ast.OpportunityAttribute(attribute="Id"):
+            return Slot("external_id", "external_id", "string")
+        case ast.OpportunityAttribute(attribute="CreatedAt"):
+            return Slot("field", "CreatedDate", "date")  # the CRM's date, as the catalog has it
         case ast.CustomObjectField(field_id=f) | ast.EventField(field_id=f):
             return Slot("field", str(f))
         case ast.CustomObjectContactField(name=n):
