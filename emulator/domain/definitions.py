@@ -253,7 +253,7 @@ def _validated(
     entity = statements.entity(family, at.parent_id)
 
     if "name" not in raw:
-        failures.append(Failure("name", c.PROPERTY_REQUIRED, None))
+        failures.append(_missing_string("name"))
     elif (name := validate.text(raw["name"], "name", failures)) is not None:
         out["name"] = name
 
@@ -325,6 +325,12 @@ def _fields(
     return resolved
 
 
+def _missing_string(name: str) -> Failure:
+    """A missing string property: a pod states the string's constraint and no value
+    (recorded for identifierFieldName, reference §18)."""
+    return Failure(name, c.STRING_LENGTH.format(low=1, high=100), has_value=False)
+
+
 def _identifier(
     raw: JSONObject,
     out: JSONObject,
@@ -336,7 +342,7 @@ def _identifier(
     value = raw.get("identifierFieldName")
     if value is None:
         if kind == SYNC_ACTIONS or (kind == IMPORTS and family in IDENTIFIER_REQUIRED):
-            failures.append(Failure("identifierFieldName", c.PROPERTY_REQUIRED, None))
+            failures.append(_missing_string("identifierFieldName"))
         return
     name = validate.text(value, "identifierFieldName", failures)
     if name is None or resolved is None:

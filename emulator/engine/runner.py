@@ -120,8 +120,13 @@ def _end(
     db: sqlite_utils.Database, row: rows.SyncRow, status: str, entries: list[logs.Entry], now: float
 ) -> rows.SyncRow:
     stamp = timestamps.from_epoch(now)
+    # logs are only ever read back, which a pod shows to the millisecond (reference §18)
     rows.add_logs(
-        db, row.site_id, row.id, ((e.count, e.severity, e.code, e.message) for e in entries), stamp
+        db,
+        row.site_id,
+        row.id,
+        ((e.count, e.severity, e.code, e.message) for e in entries),
+        timestamps.to_millisecond(stamp),
     )
     rows.set_status(db, row.site_id, row.id, status, ended_at=stamp)
     rows.set_progress(db, row.site_id, row.id, None)

@@ -10,8 +10,9 @@ import uuid
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from emulator.http.ids import BULK
+from emulator.http.responses import NO_CACHE
 
-FIXED = [(b"cache-control", b"no-store"), (b"pragma", b"no-cache"), (b"expires", b"-1")]
+FIXED = [(name.lower().encode(), value.encode()) for name, value in NO_CACHE.items()]
 
 
 class PodHeaders:

@@ -12,6 +12,8 @@ from emulator.core.listing import ListQuery
 from emulator.store.pages import Page
 
 JSON_TYPE = "application/json; charset=utf-8"
+# What login.eloqua.com and a pod's Bulk answers carry (reference §18)
+NO_CACHE = {"Cache-Control": "no-store", "Pragma": "no-cache", "Expires": "-1"}
 
 
 class JSONResponse(Response):

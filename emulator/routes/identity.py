@@ -17,7 +17,7 @@ from emulator.core import constraints as c
 from emulator.core.errors import Unauthorized
 from emulator.domain import identity, oauth
 from emulator.http import auth, bodies
-from emulator.http.responses import json_response
+from emulator.http.responses import NO_CACHE, json_response
 from emulator.http.state import state_of
 
 
@@ -32,8 +32,8 @@ async def get_identity(request: Request) -> Response:
         principal = await auth.require_principal(request)
         body = await state_of(request).db.read(identity.identity, principal, origin(request))
     except Unauthorized:
-        return json_response(c.NOT_AUTHENTICATED)
-    return json_response(body)
+        return json_response(c.NOT_AUTHENTICATED, headers=NO_CACHE)
+    return json_response(body, headers=NO_CACHE)
 
 
 async def issue_token(request: Request) -> Response:
@@ -51,7 +51,7 @@ async def issue_token(request: Request) -> Response:
         default_user=settings.default_user,
         now=state.clock(),
     )
-    return json_response(body, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
+    return json_response(body, headers=NO_CACHE)
 
 
 async def authorize(request: Request) -> Response:

@@ -82,7 +82,7 @@ def test_every_problem_is_reported_at_once_and_nothing_is_stored(bulk: Bulk) -> 
         },
     )
     assert failures == [
-        Failure("name", c.PROPERTY_REQUIRED, None),
+        Failure("name", c.STRING_LENGTH.format(low=1, high=100), has_value=False),
         Failure("identifierFieldName", c.IDENTIFIER_TYPE, "created"),
         Failure(
             "updateRule",
@@ -99,7 +99,9 @@ def test_every_problem_is_reported_at_once_and_nothing_is_stored(bulk: Bulk) -> 
     [
         (
             {"name": "n", "fields": {"email": EMAIL}},
-            Failure("identifierFieldName", c.PROPERTY_REQUIRED, None),
+            Failure(
+                "identifierFieldName", c.STRING_LENGTH.format(low=1, high=100), has_value=False
+            ),
         ),
         (
             {"name": "n", "fields": {"email": EMAIL}, "identifierFieldName": "mail"},

@@ -42,3 +42,14 @@ def test_the_control_plane_has_no_request_id(client) -> None:
     response = client.get("/_emulator/health")
     assert response.status_code == 200
     assert "x-request-id" not in response.headers
+
+
+def test_the_login_hosts_identity_answer_is_not_cached_either(client) -> None:
+    for headers in (basic(), {}):  # signed in, and "Not authenticated."
+        response = client.get("/id", headers=headers)
+        assert response.status_code == 200
+        assert pod_headers(response) == {
+            "cache-control": "no-store",
+            "pragma": "no-cache",
+            "expires": "-1",
+        }

@@ -64,7 +64,8 @@ def contact(bulk: Bulk, contact_id: int) -> dict[str, Any]:
 
 def log_lines(bulk: Bulk, sync_uri: str) -> list[tuple[str, int, str]]:
     return [
-        (i["statusCode"], i["count"], i["message"]) for i in bulk.get(sync_uri + "/logs")["items"]
+        (i["statusCode"], i["count"], i.get("message", ""))
+        for i in bulk.get(sync_uri + "/logs")["items"]
     ]
 
 

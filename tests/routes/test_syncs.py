@@ -57,6 +57,8 @@ def test_read_back_times_are_rounded_to_the_millisecond_as_on_a_pod(bulk, clock)
     assert item["syncStartedAt"] == item["syncEndedAt"] == "2027-01-15T08:00:00.1230000Z"
     listed = bulk.get("/syncs", limit=1)["items"][0]
     assert listed["createdAt"] == "2027-01-15T08:00:00.1230000Z"
+    logged = {line["createdAt"] for line in bulk.get(created["uri"] + "/logs")["items"]}
+    assert logged == {"2027-01-15T08:00:00.1230000Z"}
 
 
 def test_property_names_bind_case_insensitively(bulk) -> None:
