@@ -29,6 +29,7 @@ MESSAGES = {
     "ELQ-00049": "Total new records.",
     "ELQ-00060": "Total rejected records.",
     "ELQ-00061": "Rejected records (missing fields).",
+    "ELQ-00062": "Duplicate account linkage.",
     "ELQ-00069": "Activities created.",
     "ELQ-00077": "Event data created.",
     "ELQ-00078": "Event data linked.",

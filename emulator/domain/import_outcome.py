@@ -30,6 +30,8 @@ class Outcome:
     invalid_emails: int = 0
     invalid_values: int = 0
     invalid_stages: int = 0
+    duplicate_links: int = 0  # users an account import linked that were linked already
+    unknown_users: int = 0  # CRM user ids that name no Eloqua user of the site
     missing: int = 0
     unmatched: int = 0
     existing: int = 0
@@ -68,7 +70,7 @@ class Outcome:
 
     @property
     def status(self) -> str:
-        troubled = self.rejected or self.ignored_keys or self.unmatched
+        troubled = self.rejected or self.ignored_keys or self.unmatched or self.unknown_users
         return "warning" if troubled else "success"
 
 
@@ -91,7 +93,7 @@ def log_entries(outcome: Outcome, family: str) -> Iterator[logs.Entry]:
         ("ELQ-00144", outcome.invalid_values),
         ("ELQ-00039", outcome.invalid_stages),
         ("ELQ-00061", outcome.missing),
-        ("ELQ-00034", outcome.unmatched),
+        ("ELQ-00034", outcome.unmatched + outcome.unknown_users),
     ):
         if count:
             yield logs.entry(code, count, logs.WARNING)
@@ -102,6 +104,8 @@ def log_entries(outcome: Outcome, family: str) -> Iterator[logs.Entry]:
         yield logs.entry(updated, outcome.updated)
     if linked and outcome.linked:
         yield logs.entry(linked, outcome.linked)
+    if outcome.duplicate_links:
+        yield logs.entry("ELQ-00062", outcome.duplicate_links)
     # a pod's import log ends with this message-less item (reference §13.1, observed);
     # Oracle's list does not say what it counts
     yield logs.Entry("ELQ-00071")

@@ -246,6 +246,7 @@ class _Run:
                 tables.CONTACTS.match_of(markup.ast.ContactField(contact.name)) if contact else None
             ),
             card=_data_cards(definition),
+            user_key=_user_key(definition, fields),
             **_stages(db, site_id, fields),
         )
 
@@ -268,6 +269,10 @@ class _Run:
             action_rows.target_import_chunk(
                 self.db, targets, self.plan, self.next_id, applied.created
             )
+        if self.plan.user_key:
+            links = import_rows.link_users(self.db, self.plan)
+            self.outcome.duplicate_links += links.duplicates
+            self.outcome.unknown_users += links.unknown
         import_rows.clear(self.db)
         self.next_id += applied.created
         outcome = self.outcome
@@ -314,6 +319,14 @@ class _Run:
         values = _texts(data)
         field_values = {key: values.get(key, "") for key in self.fields}
         self.outcome.rejects.append((index, _reject_item(index, field_values, invalid, code)))
+
+
+def _user_key(definition: JSONObject, fields: dict[str, Target]) -> str:
+    """The key of ``{{Account.User.Field(...)}}`` when the definition has ``linkUsers``
+    (without it the users are not linked, as on a pod)."""
+    if definition.get("linkUsers") is not True:
+        return ""
+    return next((t.key for t in fields.values() if t.kind == "user"), "")
 
 
 def _stages(db: sqlite_utils.Database, site_id: int, fields: dict[str, Target]) -> dict[str, Any]:

@@ -17,6 +17,7 @@ A row of ``import_rows``:
 - ``flags``: ``{column: value}`` for the columns besides ``fields`` (subscription flags,
   external id);
 - ``contact_value`` / ``card_value``: what to look a linked contact or account up by;
+- ``user_value``: the CRM user ids of the Eloqua users to link to an account (``linkUsers``);
 - ``missing``: 1 when a required field is empty, which rejects the row if it would create
   a record.
 """
@@ -76,6 +77,7 @@ class Plan:
     update_all: bool
     contact_lookup: Match | None  # how a linked contact is found by contact_value
     card: Card | None = None
+    user_key: str = ""  # the key of the users to link to each account (``linkUsers``)
     stage_key: str = ""  # the key of an opportunity's stage, checked against ``stages``
     stages: tuple[str, ...] = ()  # the site's opportunity stages, lower-cased
 
@@ -168,7 +170,7 @@ class _Reading:
         for column in plan.columns:
             if column.kind != "ignored" and column.key not in self.text:
                 self.text[column.key] = f"v{len(self.text)}"
-        for key in (plan.identifier, plan.card_key):
+        for key in (plan.identifier, plan.card_key, plan.user_key):
             if key and key not in self.text:
                 self.text[key] = f"v{len(self.text)}"
 
@@ -184,10 +186,11 @@ class _Reading:
             "FROM staged_rows s WHERE s.file_id = :file AND s.ordinal > :after "
             "AND s.ordinal <= :last) "
             "INSERT INTO import_rows (ordinal, file_id, file_ordinal, problem, key, patch, upd, "
-            "flags, contact_value, card_value, missing) "
+            "flags, contact_value, card_value, missing, user_value) "
             f"SELECT :base + o, :file, o, {self._problem()}, {self._key()}, {self._patch()}, "
             f"{self._upd()}, {self._flags()}, {self._link(self._contact_key())}, "
-            f"{self._link(self.plan.card_key)}, {self._missing()} FROM v WHERE true"
+            f"{self._link(self.plan.card_key)}, {self._missing()}, "
+            f"{self._link(self.plan.user_key)} FROM v WHERE true"
         )
 
     def _value(self, key: str) -> str:
@@ -390,6 +393,49 @@ def apply(
     )
     applied.created = _insert(db, plan, creatable, next_id, stamp)
     return applied, missing
+
+
+@dataclass
+class UserLinks:
+    """What linking an account import's users did."""
+
+    linked: int = 0
+    duplicates: int = 0  # users already linked to the account (ELQ-00062)
+    unknown: int = 0  # CRM user ids no Eloqua user of the site has
+
+
+def link_users(db: sqlite_utils.Database, plan: Plan) -> UserLinks:
+    """Link each applied row's account to the Eloqua users its ``user_value`` names (CRM
+    user ids, comma-separated), after the chunk is applied: the rows are matched again so
+    that new accounts are found too."""
+    done = UserLinks()
+    if plan.match is None:
+        return done
+    db.execute("DELETE FROM import_matches")
+    _find_matches(db, plan, plan.match)
+    wanted = db.execute(
+        "SELECT m.record_id, i.user_value FROM import_matches m JOIN import_rows i "
+        "ON i.ordinal = m.ordinal WHERE coalesce(i.user_value, '') <> '' ORDER BY i.ordinal"
+    ).fetchall()
+    for account_id, value in wanted:
+        for crm_id in (part.strip() for part in str(value).split(",")):
+            if not crm_id:
+                continue
+            user = db.execute(
+                "SELECT min(id) FROM eloqua_users WHERE site_id = ? AND crm_user_id = ?",
+                [plan.site_id, crm_id],
+            ).fetchone()[0]
+            if user is None:
+                done.unknown += 1
+                continue
+            added = db.execute(
+                "INSERT OR IGNORE INTO account_users (site_id, account_id, user_id) "
+                "VALUES (?, ?, ?)",
+                [plan.site_id, account_id, user],
+            ).rowcount
+            done.linked += added
+            done.duplicates += 1 - added
+    return done
 
 
 def _count(db: sqlite_utils.Database, condition: str) -> int:

@@ -16,7 +16,7 @@ TABLES = (
     "CREATE TEMP TABLE IF NOT EXISTS import_rows (ordinal INTEGER PRIMARY KEY, file_id INTEGER "
     "NOT NULL, file_ordinal INTEGER NOT NULL, problem INTEGER NOT NULL, key TEXT, patch TEXT "
     "NOT NULL, upd TEXT, flags TEXT, contact_value TEXT, card_value TEXT, missing INTEGER NOT "
-    "NULL, contact_ref INTEGER, account_ref INTEGER)",
+    "NULL, contact_ref INTEGER, account_ref INTEGER, user_value TEXT)",
     "CREATE TEMP TABLE IF NOT EXISTS import_keys (key TEXT NOT NULL, ordinal INTEGER NOT NULL, "
     "PRIMARY KEY (key, ordinal)) WITHOUT ROWID",
     "CREATE TEMP TABLE IF NOT EXISTS import_matches (ordinal INTEGER NOT NULL, record_id "

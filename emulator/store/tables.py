@@ -75,9 +75,10 @@ EMPTY = Column("NULL")
 class Slot:
     """Where an import writes a statement's value: a ``field`` of ``fields``, a ``flag``
     column, the ``external_id``, the ``id`` it matches on, the linked ``contact`` (by a
-    contact field), or nowhere (``ignored``)."""
+    contact field), the account's linked ``user`` (by a user field), or nowhere
+    (``ignored``)."""
 
-    kind: str  # field | flag | external_id | id | contact | ignored
+    kind: str  # field | flag | external_id | id | contact | user | ignored
     name: str  # field internal name or id, or the column
     data_type: str | None = None  # the type the slot imposes, else the catalog's
 
@@ -401,6 +402,8 @@ def slot_of(node: ast.FieldStatement) -> Slot:
             return Slot("field", str(f))
         case ast.CustomObjectContactField(name=n):
             return Slot("contact", n)
+        case ast.AccountUserField(name=n):
+            return Slot("user", n, "string")  # linked when the definition has linkUsers
     return Slot("ignored", "")
 
 

@@ -67,3 +67,45 @@ def test_the_served_spec_is_the_eloqua_contract(client) -> None:
     document = yaml.safe_load(response.text)
     assert document["openapi"].startswith("3.1")
     assert "/api/bulk/2.0/contacts/fields" in document["paths"]
+
+
+def test_an_account_shows_its_fields_and_linked_users(bulk) -> None:
+    uri = bulk.define(
+        "/accounts/imports",
+        {
+            "name": "owners",
+            "fields": {
+                "company": "{{Account.Field(M_CompanyName)}}",
+                "users": "{{Account.User.Field(CRMOSCUserId)}}",
+            },
+            "identifierFieldName": "company",
+            "linkUsers": True,
+        },
+    )
+    bulk.stage(uri, [{"company": "Owned Ltd", "users": "005A000000Che03"}])
+    assert bulk.wait(bulk.sync(uri)["uri"])["status"] == "success"
+    site = bulk.client.get("/id", headers=bulk.headers).json()["site"]["name"]
+    export = bulk.define(
+        "/accounts/exports",
+        {
+            "name": "owned",
+            "fields": {"id": "{{Account.Id}}"},
+            "filter": "'{{Account.Field(M_CompanyName)}}' = 'Owned Ltd'",
+        },
+    )
+    exported = bulk.wait(bulk.sync(export)["uri"])
+    account_id = bulk.get(exported["uri"] + "/data")["items"][0]["id"]
+    owned = bulk.client.get(f"/_emulator/sites/{site}/accounts/{account_id}").json()
+    assert owned["fields"]["M_CompanyName"] == "Owned Ltd"
+    assert owned["users"] == [
+        {"id": 11, "name": "Chen Wei", "loginName": "chen.wei", "crmUserId": "005A000000Che03"}
+    ]
+    found = bulk.client.get(f"/_emulator/sites/{site}/accounts/1")
+    assert found.status_code == 200
+    assert found.json()["users"] == []  # a fixture account nobody linked
+    assert "M_CompanyName" in found.json()["fields"]
+    missing = bulk.client.get(f"/_emulator/sites/{site}/accounts/999999")
+    assert missing.status_code == 404
+    assert missing.json()["failures"][0]["field"] == "id"
+    unknown_site = bulk.client.get("/_emulator/sites/NoSuchSite/accounts/1")
+    assert unknown_site.status_code == 404
