@@ -34,6 +34,8 @@ MESSAGES = {
     "ELQ-00077": "Event data created.",
     "ELQ-00078": "Event data linked.",
     "ELQ-00079": "Event data updated.",
+    "ELQ-00084": "Opportunity does not exist.",
+    "ELQ-00085": "Contact does not exist.",
     "ELQ-00101": "Sync processed for sync {sync_id}, resulting in {status} status.",
     "ELQ-00102": "Successfully exported members to csv file.",
     "ELQ-00106": "Successfully converted csv file to sqlite, taking {kb} kb.",
@@ -69,6 +71,8 @@ REJECT_MESSAGES = {
     "ELQ-00032": "Malformed record.",
     "ELQ-00040": "Invalid field value.",  # [INF]: code seen in real rejects, text not published
     "ELQ-00061": "Missing required field.",
+    "ELQ-00084": "Opportunity does not exist.",
+    "ELQ-00085": "Contact does not exist.",
 }
 
 

@@ -44,7 +44,13 @@ FAMILIES = (
         runs=(EXPORTS,),
     ),
     Family("opportunities", "/opportunities", "opportunity", (IMPORTS,), runs=(IMPORTS,)),
-    Family("opportunityContacts", "/opportunities/contacts", "opportunity_contact", (IMPORTS,)),
+    Family(
+        "opportunityContacts",
+        "/opportunities/contacts",
+        "opportunity_contact",
+        (IMPORTS,),
+        runs=(IMPORTS,),
+    ),
     Family("emailAddresses", "/emailAddresses", "email_address", (IMPORTS,), runs=(IMPORTS,)),
 )
 BY_NAME = {family.name: family for family in FAMILIES}

@@ -17,7 +17,14 @@ import sqlite_utils
 
 from emulator.core import filters, logs, markup, timestamps
 from emulator.core.lifecycle import SyncStatus
-from emulator.domain import exports, import_outcome, imports, staging, sync_actions
+from emulator.domain import (
+    exports,
+    import_outcome,
+    imports,
+    opportunity_links,
+    staging,
+    sync_actions,
+)
 from emulator.domain.entities import IMPORTS, SYNC_ACTIONS, runnable
 from emulator.store import definitions as definition_rows
 from emulator.store import syncs as rows
@@ -159,6 +166,8 @@ def _step(
         # an e-mail address import only acts on the contacts its rows name
         if row.kind == SYNC_ACTIONS or row.family == "emailAddresses":
             return sync_actions.run(db, row.site_id, row.id, row.family, row.parent_id, item)
+        if row.family == opportunity_links.FAMILY:
+            return opportunity_links.run(db, row.site_id, row.id, item, now)
         if row.kind == IMPORTS:
             outcome, finished = imports.step(
                 db, row.site_id, row.id, row.family, row.parent_id, item, now, chunk

@@ -32,7 +32,7 @@ import sqlite_utils
 
 from emulator.core import values
 from emulator.store import staging
-from emulator.store.tables import CONTACTS, Match, MatchBy, RecordTable, path
+from emulator.store.tables import CONTACTS, ELOQUA_USERS, Match, MatchBy, RecordTable, path
 
 # SQLite functions take at most 127 arguments: json_remove gets this many paths per call,
 # json_object this many pairs.
@@ -422,7 +422,7 @@ def link_users(db: sqlite_utils.Database, plan: Plan) -> UserLinks:
             if not crm_id:
                 continue
             user = db.execute(
-                "SELECT min(id) FROM eloqua_users WHERE site_id = ? AND crm_user_id = ?",
+                f"SELECT min(id) FROM {ELOQUA_USERS.name} WHERE site_id = ? AND crm_user_id = ?",
                 [plan.site_id, crm_id],
             ).fetchone()[0]
             if user is None:

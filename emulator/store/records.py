@@ -138,7 +138,7 @@ def account_state(
         {"id": r[0], "name": r[1], "loginName": r[2], "crmUserId": r[3]}
         for r in db.execute(
             "SELECT u.id, u.name, u.login_name, u.crm_user_id FROM account_users a "
-            "JOIN eloqua_users u ON u.site_id = a.site_id AND u.id = a.user_id "
+            f"JOIN {tables.ELOQUA_USERS.name} u ON u.site_id = a.site_id AND u.id = a.user_id "
             "WHERE a.site_id = ? AND a.account_id = ? ORDER BY u.id",
             [site_id, account_id],
         )

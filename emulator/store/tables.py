@@ -264,12 +264,13 @@ FAMILIES = {
 }
 # The site's Eloqua users (not the API users who sign in): account imports with
 # ``linkUsers`` make one an account's owner by ``crm_user_id``.
-ELOQUA_USERS = ("id", "name", "login_name", "email_address", "crm_user_id", "fields")
+ELOQUA_USERS = RecordTable(
+    "eloquaUsers",
+    "eloqua_users",
+    ("id", "name", "login_name", "email_address", "crm_user_id", "fields"),
+)
 # The SQL tables and the columns a seeded row may carry.
-STORED = {
-    **{t.name: t.columns for t in (*FAMILIES.values(), CAMPAIGNS, LEAD_SCORES)},
-    "eloqua_users": ELOQUA_USERS,
-}
+STORED = {t.name: t.columns for t in (*FAMILIES.values(), CAMPAIGNS, LEAD_SCORES, ELOQUA_USERS)}
 
 
 def table_of(family: str) -> RecordTable:

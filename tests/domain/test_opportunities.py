@@ -86,3 +86,77 @@ def test_rows_without_an_id_or_a_required_field_are_rejected(bulk: Bulk) -> None
         3: ("ELQ-00040", ["Amount"]),
     }
     assert opportunity(bulk, "006C2") is None
+
+
+LINKAGE = {
+    "name": "Link opportunities",
+    "fields": {
+        "OpportunityID": "{{Opportunity.Id}}",
+        "Email": "{{Opportunity.Contact.Field(C_EmailAddress)}}",
+    },
+    "linkOpportunitiesEntityType": "Contact",
+    "linkOpportunitiesMatchFieldName": "Email",
+    "linkOpportunitiesSourceField": "Email",
+}
+BY_ACCOUNT = {
+    "name": "Link through accounts",
+    "fields": {
+        "OpportunityID": "{{Opportunity.Id}}",
+        "Company": "{{Opportunity.Account.Field(M_CompanyName)}}",
+    },
+    "linkOpportunitiesEntityType": "Account",
+    "linkOpportunitiesMatchFieldName": "Company",
+    "linkOpportunitiesSourceField": "Company",
+    "linkOpportunitiesMultipleSourceMatches": True,
+}
+
+
+def test_linkage_links_opportunities_to_contacts_and_rejects_what_it_cannot(bulk: Bulk) -> None:
+    bulk.run(bulk.define("opportunities", "imports", IMPORT)["uri"], [row("006L1")])
+    uri = bulk.define("opportunityContacts", "imports", LINKAGE)["uri"]
+    final = bulk.run(
+        uri,
+        [
+            {"OpportunityID": "006L1", "Email": "SBROWN@example.org"},  # contact 1, any case
+            {"OpportunityID": "006XX", "Email": "sbrown@example.org"},
+            {"OpportunityID": "006L1", "Email": "nobody@example.org"},
+            {"OpportunityID": "", "Email": "sbrown@example.org"},
+        ],
+    )
+    assert final.status == "warning"
+    logs = bulk.logs(final.id)
+    assert (logs["ELQ-00001"], logs["ELQ-00084"], logs["ELQ-00085"], logs["ELQ-00061"]) == (
+        4,
+        1,
+        1,
+        1,
+    )
+    rejects = {r["recordIndex"]: (r["statusCode"], r["message"]) for r in bulk.rejects(final.id)}
+    assert rejects == {
+        2: ("ELQ-00084", "Opportunity does not exist."),
+        3: ("ELQ-00085", "Contact does not exist."),
+        4: ("ELQ-00061", "Missing required field."),
+    }
+    linked = opportunity(bulk, "006L1")
+    assert linked is not None
+    assert linked["contacts"] == [1]
+
+
+def test_linkage_through_an_account_links_every_contact_of_it(bulk: Bulk) -> None:
+    bulk.run(bulk.define("opportunities", "imports", IMPORT)["uri"], [row("006M1")])
+    uri = bulk.define("opportunityContacts", "imports", BY_ACCOUNT)["uri"]
+    final = bulk.run(uri, [{"OpportunityID": "006M1", "Company": "Cyberdyne GmbH"}])
+    assert final.status == "success"
+    linked = opportunity(bulk, "006M1")
+    assert linked is not None
+    assert linked["contacts"] == [1, 110, 121, 199, 245]  # the fixture account 57's contacts
+    single = bulk.define(
+        "opportunityContacts",
+        "imports",
+        {**BY_ACCOUNT, "name": "first only", "linkOpportunitiesMultipleSourceMatches": False},
+    )["uri"]
+    bulk.run(bulk.define("opportunities", "imports", IMPORT)["uri"], [row("006M2")])
+    bulk.run(single, [{"OpportunityID": "006M2", "Company": "Cyberdyne GmbH"}])
+    first = opportunity(bulk, "006M2")
+    assert first is not None
+    assert first["contacts"] == [1]

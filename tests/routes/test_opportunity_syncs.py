@@ -60,6 +60,24 @@ def test_oracles_opportunity_import_runs_and_the_control_plane_shows_the_opportu
     assert shown["fields"]["Name"] == "Q4 expansion"
     assert shown["fields"]["Stage"] == "Negotiation/Review"
     assert shown["fields"]["CreatedDate"] == "2026-10-01 09:30:00"
+    link = bulk.define(
+        "/opportunities/contacts/imports",
+        {
+            "name": "Link opportunities to contacts",
+            "fields": {
+                "OpportunityID": "{{Opportunity.Id}}",
+                "ContactEmail": "{{Opportunity.Contact.Field(C_EmailAddress)}}",
+            },
+            "linkOpportunitiesEntityType": "Contact",
+            "linkOpportunitiesMatchFieldName": "ContactEmail",
+            "linkOpportunitiesSourceField": "ContactEmail",
+        },
+    )
+    bulk.stage(
+        link, [{"OpportunityID": ROW["OpportunityID"], "ContactEmail": "sbrown@example.org"}]
+    )
+    assert bulk.wait(bulk.sync(link)["uri"])["status"] == "success"
+    assert bulk.client.get(path).json()["contacts"] == [1]
     missing = bulk.client.get(f"/_emulator/sites/{site}/opportunities/nope")
     assert missing.status_code == 404
     assert missing.json()["failures"][0]["field"] == "id"
