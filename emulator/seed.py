@@ -21,7 +21,7 @@ import sqlite_utils
 
 from emulator.core import timestamps
 from emulator.core.types import JSONObject
-from emulator.store import catalog, identity, records, sites
+from emulator.store import catalog, identity, records, rest_assets, sites
 
 DIGEST_KEY = "fixtures_digest"
 
@@ -51,6 +51,15 @@ RECORD_FILES = {
     "campaign_responses": "campaignResponses/records.jsonl",
     "campaigns": "campaigns/records.jsonl",
     "eloqua_users": "users/records.jsonl",
+}
+# REST 2.0 elements by kind, at complete depth (see emulator.domain.rest_assets)
+REST_FILES = {
+    "campaigns": "rest/campaigns.json",
+    "emails": "rest/emails.json",
+    "forms": "rest/forms.json",
+    "externals": "rest/externals.json",
+    "emailGroups": "rest/emailGroups.json",
+    "visitors": "rest/visitors.json",
 }
 
 
@@ -127,6 +136,8 @@ def load(db: sqlite_utils.Database, directory: Path) -> None:
             records.insert_rows(db, table, site, (_columns(r) for r in _read_jsonl(path)))
         except sqlite3.IntegrityError as exc:
             raise FixtureError(f"{path}: {exc}") from exc
+    for kind, name in REST_FILES.items():
+        rest_assets.insert(db, site, kind, _read_json(directory / name))
 
 
 def _field_row(family: str, item: JSONObject) -> tuple[int, JSONObject, list[str]]:

@@ -28,7 +28,11 @@ settings.register_profile(
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 ROOT = Path(__file__).resolve().parent.parent
-SPECS = [ROOT / "openapi" / "eloqua-bulk-2.0.yaml", ROOT / "openapi" / "emulator-control.yaml"]
+SPECS = [
+    ROOT / "openapi" / "eloqua-bulk-2.0.yaml",
+    ROOT / "openapi" / "emulator-control.yaml",
+    ROOT / "openapi" / "eloqua-rest-2.0.yaml",
+]
 
 
 def basic(site: str = "Acme", user: str = "jane", password: str = "pw") -> dict[str, str]:

@@ -1,10 +1,11 @@
-"""The route list: login host, Bulk API catalogs and the control plane."""
+"""The route list: login host, Bulk API, the REST 2.0 lists Bulk clients read, and the
+control plane."""
 
 from __future__ import annotations
 
 from starlette.routing import Route
 
-from emulator.routes import appcloud, catalog, control, data, definitions, identity, syncs
+from emulator.routes import appcloud, catalog, control, data, definitions, identity, rest, syncs
 
 
 def all_routes() -> list[Route]:
@@ -18,4 +19,5 @@ def all_routes() -> list[Route]:
         *definitions.routes(),
         *control.routes(),
         *appcloud.routes(),
+        *rest.routes(),
     ]

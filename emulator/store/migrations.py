@@ -469,6 +469,24 @@ def m014_opportunities_and_users(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m015_rest_assets(db: sqlite_utils.Database) -> None:
+    """What the REST 2.0 lists serve (campaigns, emails, forms, external assets, email
+    groups, visitors): each element at complete depth, as JSON text, by ``kind``. Lists
+    sort and search on its properties (``json_extract``), so no column per property."""
+    db.executescript(
+        """
+        CREATE TABLE rest_assets (
+            site_id INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            id INTEGER NOT NULL,
+            item TEXT NOT NULL,
+            PRIMARY KEY (site_id, kind, id)
+        );
+        """
+    )
+
+
 # Tables whose site-0 rows are copied into every new site.
 SEEDED_TABLES = (
     "fields",
@@ -483,6 +501,7 @@ SEEDED_TABLES = (
     "lead_scores",
     "opportunities",
     "eloqua_users",
+    "rest_assets",
 )
 
 
