@@ -42,6 +42,7 @@ CONTAINER_FILES = {
     "accountLists": "accounts/lists.json",
     "emailGroups": "emailGroups.json",
     "opportunityStages": "opportunities/stages.json",
+    "externalAssetTypes": "activities/externalAssetTypes.json",
 }
 OBJECT_INDEXES = {"customObjects": "customObjects/index.json", "events": "events/index.json"}
 RECORD_FILES = {

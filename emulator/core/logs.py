@@ -30,7 +30,11 @@ MESSAGES = {
     "ELQ-00060": "Total rejected records.",
     "ELQ-00061": "Rejected records (missing fields).",
     "ELQ-00062": "Duplicate account linkage.",
+    "ELQ-00055": "Campaign not found.",
+    "ELQ-00068": "Assets created.",
     "ELQ-00069": "Activities created.",
+    "ELQ-00070": "Activity Type not found.",
+    "ELQ-00072": "Asset Type not found.",
     "ELQ-00077": "Event data created.",
     "ELQ-00078": "Event data linked.",
     "ELQ-00079": "Event data updated.",
@@ -73,6 +77,9 @@ REJECT_MESSAGES = {
     "ELQ-00061": "Missing required field.",
     "ELQ-00084": "Opportunity does not exist.",
     "ELQ-00085": "Contact does not exist.",
+    "ELQ-00055": "Campaign not found.",
+    "ELQ-00070": "Activity Type not found.",
+    "ELQ-00072": "Asset Type not found.",
 }
 
 

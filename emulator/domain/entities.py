@@ -32,7 +32,7 @@ FAMILIES = (
     Family(
         "customObjects", "/customObjects/{parentId}", "custom_object", KINDS, "customObjects", KINDS
     ),
-    Family("activities", "/activities", "activity", (IMPORTS, EXPORTS), runs=(EXPORTS,)),
+    Family("activities", "/activities", "activity", (IMPORTS, EXPORTS), runs=(IMPORTS, EXPORTS)),
     Family(
         "events", "/events/{parentId}", "event", (IMPORTS, EXPORTS), "events", (IMPORTS, EXPORTS)
     ),

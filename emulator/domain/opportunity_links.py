@@ -50,7 +50,7 @@ def run(
     counts = {"ELQ-00061": 0, "ELQ-00084": 0, "ELQ-00085": 0}
     rejects: list[tuple[int, JSONObject]] = []
     staged = 0
-    for index, row in enumerate(rows.staged_rows(db, files), 1):
+    for index, row in enumerate(staging.rows_of(db, files), 1):
         staged = index
         texts = {k: value_checks.text(v) for k, v in row.items()}
         code, invalid = _link(

@@ -19,6 +19,7 @@ from emulator.core import filters, logs, markup, timestamps
 from emulator.core.lifecycle import SyncStatus
 from emulator.domain import (
     exports,
+    external_activities,
     import_outcome,
     imports,
     opportunity_links,
@@ -168,6 +169,8 @@ def _step(
             return sync_actions.run(db, row.site_id, row.id, row.family, row.parent_id, item)
         if row.family == opportunity_links.FAMILY:
             return opportunity_links.run(db, row.site_id, row.id, item, now)
+        if row.kind == IMPORTS and row.family == external_activities.FAMILY:
+            return external_activities.run(db, row.site_id, row.id, item, now)
         if row.kind == IMPORTS:
             outcome, finished = imports.step(
                 db, row.site_id, row.id, row.family, row.parent_id, item, now, chunk

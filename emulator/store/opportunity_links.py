@@ -1,25 +1,11 @@
-"""The SQL of opportunity-contact linkage imports: staged rows read in order, the
-opportunity a row names, the contacts (directly, or through accounts) its value matches,
-and the links."""
+"""The SQL of opportunity-contact linkage imports: the opportunity a row names, the
+contacts (directly, or through accounts) its value matches, and the links."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import orjson
 import sqlite_utils
 
-from emulator.core.types import JSONObject
 from emulator.store.tables import ACCOUNTS, CONTACTS, OPPORTUNITIES, path
-
-
-def staged_rows(db: sqlite_utils.Database, file_ids: list[int]) -> Iterator[JSONObject]:
-    """The staged rows of the files, in upload order."""
-    for file_id in file_ids:
-        for (data,) in db.execute(
-            "SELECT data FROM staged_rows WHERE file_id = ? ORDER BY ordinal", [file_id]
-        ):
-            yield orjson.loads(data)
 
 
 def opportunity_id(db: sqlite_utils.Database, site_id: int, external_id: str) -> int | None:

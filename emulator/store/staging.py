@@ -3,11 +3,14 @@ sync's ``recordIndex`` runs across its files in upload order."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from itertools import count as ordinals
 from itertools import islice, repeat
 
+import orjson
 import sqlite_utils
+
+from emulator.core.types import JSONObject
 
 BATCH = 2000
 
@@ -66,6 +69,16 @@ def claim(
         "AND sync_id IS NULL AND expires_at > ?",
         [sync_id, site_id, kind, definition_id, now],
     ).rowcount
+
+
+def rows_of(db: sqlite_utils.Database, file_ids: list[int]) -> Iterator[JSONObject]:
+    """The staged rows of the files, in upload order, for the syncs that read them one by
+    one (linkage and external activity imports)."""
+    for file_id in file_ids:
+        for (data,) in db.execute(
+            "SELECT data FROM staged_rows WHERE file_id = ? ORDER BY ordinal", [file_id]
+        ):
+            yield orjson.loads(data)
 
 
 def files_of_sync(

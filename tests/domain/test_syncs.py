@@ -65,16 +65,20 @@ def test_a_sync_of_an_unknown_definition_is_refused_and_not_stored(
 
 
 def test_a_family_the_emulator_does_not_run_is_refused(bulk: Bulk) -> None:
-    activity = bulk.define(
-        "activities",
+    responses = bulk.define(
+        "campaignResponses",
         "imports",
-        {"name": "a", "fields": {"id": "{{Activity.Id}}"}, "identifierFieldName": "id"},
+        {
+            "name": "r",
+            "fields": {"id": "{{CampaignResponse.Id}}"},
+            "identifierFieldName": "id",
+        },
     )["uri"]
-    assert refused(bulk, {"syncedInstanceUri": activity}) == [
+    assert refused(bulk, {"syncedInstanceUri": responses}) == [
         Failure(
             "syncedInstanceUri",
-            c.SYNC_NOT_SUPPORTED.format(family="activities", kind="imports"),
-            activity,
+            c.SYNC_NOT_SUPPORTED.format(family="campaignResponses", kind="imports"),
+            responses,
         )
     ]
     assert no_syncs(bulk)
