@@ -115,7 +115,6 @@ APPCLOUD_ASSET_ID = "Must be a non-negative integer."  # control plane
 APPCLOUD_EXECUTION_ID = "Must be a positive integer."  # control plane
 APPCLOUD_EXECUTION_TAKEN = "The site has an execution with this id."  # control plane
 APPCLOUD_EXECUTION_UNKNOWN = "No execution of this instance with this id."  # control plane
-SYNC_NOT_SUPPORTED = "This emulator does not run syncs of {family} {kind} yet."
 
 # OAuth 2.0 error codes and descriptions, reference §2.3 (RFC 6749 §5.2 shape).
 OAUTH_INVALID_REQUEST = "invalid_request"

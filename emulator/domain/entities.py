@@ -19,7 +19,6 @@ class Family:
     singular: str  # for operationIds: list_<singular>_imports, create_<singular>_import ...
     kinds: tuple[str, ...]
     parent: str | None = None  # catalog container family of ``{parentId}``
-    runs: tuple[str, ...] = ()  # the kinds whose syncs this emulator runs; others are refused
 
     def collection(self, kind: str, parent_id: int | None) -> str:
         """``/customObjects/9/imports``: the relative uri of a kind's collection."""
@@ -27,39 +26,27 @@ class Family:
 
 
 FAMILIES = (
-    Family("contacts", "/contacts", "contact", KINDS, runs=KINDS),
-    Family("accounts", "/accounts", "account", KINDS, runs=KINDS),
-    Family(
-        "customObjects", "/customObjects/{parentId}", "custom_object", KINDS, "customObjects", KINDS
-    ),
-    Family("activities", "/activities", "activity", (IMPORTS, EXPORTS), runs=(IMPORTS, EXPORTS)),
-    Family(
-        "events", "/events/{parentId}", "event", (IMPORTS, EXPORTS), "events", (IMPORTS, EXPORTS)
-    ),
+    Family("contacts", "/contacts", "contact", KINDS),
+    Family("accounts", "/accounts", "account", KINDS),
+    Family("customObjects", "/customObjects/{parentId}", "custom_object", KINDS, "customObjects"),
+    Family("activities", "/activities", "activity", (IMPORTS, EXPORTS)),
+    Family("events", "/events/{parentId}", "event", (IMPORTS, EXPORTS), "events"),
     Family(
         "campaignResponses",
         "/campaignResponses",
         "campaign_response",
         (IMPORTS, EXPORTS),
-        runs=(EXPORTS,),
     ),
-    Family("opportunities", "/opportunities", "opportunity", (IMPORTS,), runs=(IMPORTS,)),
+    Family("opportunities", "/opportunities", "opportunity", (IMPORTS,)),
     Family(
         "opportunityContacts",
         "/opportunities/contacts",
         "opportunity_contact",
         (IMPORTS,),
-        runs=(IMPORTS,),
     ),
-    Family("emailAddresses", "/emailAddresses", "email_address", (IMPORTS,), runs=(IMPORTS,)),
+    Family("emailAddresses", "/emailAddresses", "email_address", (IMPORTS,)),
 )
 BY_NAME = {family.name: family for family in FAMILIES}
-
-
-def runnable(kind: str, family: str) -> bool:
-    """Whether ``POST /syncs`` accepts a sync of this kind of definition of ``family``."""
-    found = BY_NAME.get(family)
-    return found is not None and kind in found.runs
 
 
 KIND_SINGULAR = {IMPORTS: "import", EXPORTS: "export", SYNC_ACTIONS: "sync_action"}

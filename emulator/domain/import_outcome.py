@@ -10,13 +10,15 @@ from emulator.core import logs
 from emulator.core.types import JSONObject
 
 # (created, updated, linked) log codes per family, reference §13.4.
-COUNTS: dict[str, tuple[str, str | None, str | None]] = {
+COUNTS: dict[str, tuple[str | None, str | None, str | None]] = {
     "contacts": ("ELQ-00004", "ELQ-00022", None),
     "accounts": ("ELQ-00005", "ELQ-00023", None),
     "customObjects": ("ELQ-00007", "ELQ-00012", "ELQ-00025"),
     "events": ("ELQ-00077", "ELQ-00079", "ELQ-00078"),
     # Oracle's list has no opportunity codes but "Total new records."; no update line
     "opportunities": ("ELQ-00049", None, None),
+    # nor for campaign responses, which an import only updates: exports show the change
+    "campaignResponses": (None, None, None),
 }
 
 
@@ -99,7 +101,8 @@ def log_entries(outcome: Outcome, family: str) -> Iterator[logs.Entry]:
             yield logs.entry(code, count, logs.WARNING)
     yield logs.entry("ELQ-00003", outcome.staged - outcome.duplicates)
     created, updated, linked = COUNTS[family]
-    yield logs.entry(created, outcome.created)
+    if created:
+        yield logs.entry(created, outcome.created)
     if updated:
         yield logs.entry(updated, outcome.updated)
     if linked and outcome.linked:

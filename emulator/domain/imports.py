@@ -214,6 +214,8 @@ class _Run:
             for key, rule in ((k, by_field.get(k, default)) for k in fields)
         }
         self.import_rule = definition.get("importRule", "createAndUpdate")
+        if family == "campaignResponses":
+            self.import_rule = "updateOnly"  # responses come from Eloqua; an import updates them
         self.actions: list[JSONObject] = list(definition.get("syncActions") or [])
         self.stamp = timestamps.from_epoch(now)
         table = tables.table_of(family)

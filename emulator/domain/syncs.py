@@ -18,7 +18,7 @@ from emulator.core.lifecycle import SyncStatus, shown_status
 from emulator.core.listing import Kind, Listing, ListQuery, parse_list_query
 from emulator.core.types import JSONObject, Principal
 from emulator.domain import definitions
-from emulator.domain.entities import FAMILIES, IMPORTS, SYNC_ACTIONS, runnable
+from emulator.domain.entities import FAMILIES, IMPORTS, SYNC_ACTIONS
 from emulator.store import definitions as definition_rows
 from emulator.store import staging as staged
 from emulator.store import syncs as rows
@@ -113,16 +113,6 @@ def create(
     assert target is not None
     assert found is not None
     at, definition_id = target
-    if not runnable(at.kind, at.family.name):
-        raise ValidationFailed(
-            [
-                Failure(
-                    "syncedInstanceUri",
-                    c.SYNC_NOT_SUPPORTED.format(family=at.family.name, kind=at.kind),
-                    uri,
-                )
-            ]
-        )
     if not triggered and rows.busy(db, principal.site_id, at.kind, definition_id):
         raise Conflict([Failure("syncedInstanceUri", c.SYNC_RUNNING, uri)])
     definitions.revalidate(db, principal, at, found.item)

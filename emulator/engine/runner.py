@@ -26,7 +26,7 @@ from emulator.domain import (
     staging,
     sync_actions,
 )
-from emulator.domain.entities import IMPORTS, SYNC_ACTIONS, runnable
+from emulator.domain.entities import IMPORTS, SYNC_ACTIONS
 from emulator.store import definitions as definition_rows
 from emulator.store import syncs as rows
 
@@ -161,8 +161,6 @@ def _step(
         )
         return error, [deleted, logs.processed(error)]
     item = orjson.loads(definition.item)
-    if not runnable(row.kind, row.family):
-        raise ValueError(f"syncs of {row.family} {row.kind} are refused when created")
     try:
         # an e-mail address import only acts on the contacts its rows name
         if row.kind == SYNC_ACTIONS or row.family == "emailAddresses":

@@ -511,7 +511,10 @@ def _update(db: sqlite_utils.Database, plan: Plan, stamp: str) -> int:
     removed from each row's values where the record already has a value."""
     table = plan.table.name
     values = _without_filled(table, "coalesce(i.upd, i.patch)", plan.fill_fields)
-    assignments = [f"fields = json_patch({table}.fields, {values})", "updated_at = ?"]
+    assignments = [f"fields = json_patch({table}.fields, {values})"]
+    stamped = [stamp] if plan.table.updated_at else []
+    if stamped:
+        assignments.append("updated_at = ?")
     written = {c.name for c in plan.columns if c.kind in ("flag", "external_id")}
     for column in (c for c in plan.table.flags if c in written):
         given = f"json_type(i.flags, '$.{column}') IS NOT NULL"
@@ -530,7 +533,7 @@ def _update(db: sqlite_utils.Database, plan: Plan, stamp: str) -> int:
     return db.execute(
         f"UPDATE {table} SET {', '.join(assignments)} FROM {_MATCHED} "
         f"WHERE {scoped} AND {table}.id = m.record_id",
-        [stamp, *params],
+        [*stamped, *params],
     ).rowcount
 
 

@@ -94,6 +94,7 @@ class RecordTable:
     flags: tuple[str, ...] = ()  # columns besides ``fields`` an import writes
     links: bool = False  # ``contact_id`` / ``account_id`` an import may set
     email_key: bool = False  # ``email_key``, indexed by ``contacts_email``
+    updated_at: bool = True  # the table keeps when a record was last updated
 
     def scope(self, alias: str, site_id: int, parent_id: int = 0) -> tuple[str, list[Any]]:
         """The rows of the site (and of the custom object or event) that are this
@@ -237,6 +238,7 @@ CAMPAIGN_RESPONSES = RecordTable(
     "campaignResponses",
     "campaign_responses",
     ("id", "created_at", "campaign_id", "contact_id", "fields"),
+    updated_at=False,
 )
 # Opportunities come from a CRM: ``{{Opportunity.Id}}`` is the CRM's text id, kept in
 # ``external_id``; there are no exports of them.
@@ -403,6 +405,10 @@ def slot_of(node: ast.FieldStatement) -> Slot:
             return Slot("field", str(f))
         case ast.CustomObjectContactField(name=n):
             return Slot("contact", n)
+        case ast.CampaignResponseAttribute(attribute="Id"):
+            return Slot("id", "id", "number")
+        case ast.CampaignResponseField(name=n):
+            return Slot("field", n)
         case ast.AccountUserField(name=n):
             return Slot("user", n, "string")  # linked when the definition has linkUsers
     return Slot("ignored", "")

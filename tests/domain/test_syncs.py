@@ -64,26 +64,6 @@ def test_a_sync_of_an_unknown_definition_is_refused_and_not_stored(
     assert no_syncs(bulk)
 
 
-def test_a_family_the_emulator_does_not_run_is_refused(bulk: Bulk) -> None:
-    responses = bulk.define(
-        "campaignResponses",
-        "imports",
-        {
-            "name": "r",
-            "fields": {"id": "{{CampaignResponse.Id}}"},
-            "identifierFieldName": "id",
-        },
-    )["uri"]
-    assert refused(bulk, {"syncedInstanceUri": responses}) == [
-        Failure(
-            "syncedInstanceUri",
-            c.SYNC_NOT_SUPPORTED.format(family="campaignResponses", kind="imports"),
-            responses,
-        )
-    ]
-    assert no_syncs(bulk)
-
-
 @pytest.mark.parametrize("url", ["not a url", "ftp://files.example/done"])
 def test_a_callback_must_be_an_http_url(bulk: Bulk, uri: str, url) -> None:
     assert refused(bulk, {"syncedInstanceUri": uri, "callbackUrl": url}) == [
