@@ -43,9 +43,6 @@ NOT_EMULATED: dict[str, str] = {
         "no public source shows the priorities a pod holds; importPriorityUri is checked for "
         "its form only"
     ),
-    "GET /api/bulk/2.0/*ports/data*": (
-        "the staging-space totals: no public source gives kbAllowed or how kbUsed is counted"
-    ),
     "GET * ?links": (
         "HAL-style link filtering; the emulator's responses carry no links section to filter"
     ),

@@ -83,6 +83,13 @@ class Settings:
             "(connect, send, answer) before it is recorded as unanswered"
         },
     )
+    staging_quota_kb: int = field(
+        default=0,
+        metadata={
+            "help": "KB of staged data a site may hold; an upload beyond it is a 413 "
+            '"Storage space exceeded." (0: no limit, which a pod reports as kbAllowed 0)'
+        },
+    )
     export_retention: str = field(
         default="PT6H",
         metadata={
@@ -115,6 +122,8 @@ class Settings:
             problems.append("sync_chunk must be positive")
         if not self.callback_timeout > 0:
             problems.append("callback_timeout must be positive")
+        if self.staging_quota_kb < 0:
+            problems.append("staging_quota_kb must be 0 (no limit) or more")
         if problems:
             raise ValueError("; ".join(problems))
 

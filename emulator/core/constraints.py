@@ -85,6 +85,7 @@ STAGED_CSV_COLUMNS = "Line {line} has a different number of columns than the hea
 STAGED_CONTENT_TYPE = "Content-Type must be application/json or text/csv."
 STAGED_FILES = "At most {limit} files can be staged before a sync."  # reference §10
 UPLOAD_TOO_LARGE = "Uploads are limited to 32 MB."  # reference §10: a pod answers 404
+STORAGE_EXCEEDED = "Storage space exceeded."  # Oracle's upload pages: the 413
 
 # Syncs, reference §9. [INF] wording.
 SYNCED_INSTANCE_URI = "Must reference an existing import, export or sync action definition."

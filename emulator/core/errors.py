@@ -7,7 +7,8 @@
     ├── Unauthorized            401     {"failures": [...]}   bad or refused credentials
     ├── Forbidden               403     {"failures": [...]}
     ├── NotFound                404     {"failures": [...]}   unknown route or id
-    └── Conflict                409     {"failures": [...]}
+    ├── Conflict                409     {"failures": [...]}
+    └── StorageExceeded         413     {"failures": [...]}   staging quota used up
     OAuthError                  400/401 {"error", "error_description"}   the token endpoint only
 
 Every Eloqua-surface error renders the ``failures`` body of reference §13.2, so clients
@@ -88,6 +89,10 @@ class NotFound(EloquaError):
 
 class Conflict(EloquaError):
     status = 409
+
+
+class StorageExceeded(EloquaError):
+    status = 413
 
 
 class OAuthError(Exception):

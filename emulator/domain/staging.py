@@ -20,9 +20,10 @@ import sqlite_utils
 from emulator.core import constraints as c
 from emulator.core import values
 from emulator.core.durations import parse_duration
-from emulator.core.errors import Conflict, Failure, ValidationFailed
+from emulator.core.errors import Conflict, Failure, StorageExceeded, ValidationFailed
 from emulator.core.types import JSONObject, Principal
 from emulator.domain import definitions, syncs
+from emulator.store import export_rows
 from emulator.store import staging as rows
 from emulator.store import syncs as sync_rows
 
@@ -102,13 +103,17 @@ def stage(
     staged: list[JSONObject],
     size: int,
     now: float,
+    quota_kb: int = 0,
 ) -> int:
-    """Store one file; returns its id."""
+    """Store one file; returns its id. With a ``quota_kb``, an upload that would take the
+    site's staging area past it is refused with nothing stored."""
     item = orjson.loads(definitions.get(db, principal, at, id_, now))
     if rows.count_open_files(db, principal.site_id, at.kind, id_, now) >= MAX_FILES:
         raise ValidationFailed(
             [Failure("body", c.STAGED_FILES.format(limit=MAX_FILES), None, has_value=False)]
         )
+    if quota_kb and _kb(rows.bytes_staged(db, principal.site_id) + size) > quota_kb:
+        raise StorageExceeded([Failure("body", c.STORAGE_EXCEEDED, has_value=False)])
     retention = parse_duration(item.get("dataRetentionDuration", "P7D")) or 7 * 86400.0
     file_id = rows.insert_file(db, principal.site_id, at.kind, id_, now, now + retention, size)
     count = rows.insert_rows(db, file_id, map(bytes.decode, map(orjson.dumps, staged)))
@@ -125,9 +130,10 @@ def stage_and_maybe_sync(
     staged: list[JSONObject],
     size: int,
     now: float,
+    quota_kb: int = 0,
 ) -> str | None:
     """Stage, then create the sync when the definition has ``isSyncTriggeredOnImport``."""
-    stage(db, principal, at, id_, staged, size, now)
+    stage(db, principal, at, id_, staged, size, now, quota_kb)
     item = orjson.loads(definitions.get(db, principal, at, id_, now))
     if not item.get("isSyncTriggeredOnImport"):
         return None
@@ -154,3 +160,20 @@ def purge_consumed(db: sqlite_utils.Database, limit: int = PURGE_CHUNK) -> int:
     without waiting for it and no write waits behind a long purge; no request reads
     these rows."""
     return rows.delete_rows(db, rows.consumed_file_ids(db), limit)
+
+
+def space(
+    db: sqlite_utils.Database, principal: Principal, kind: str, quota_kb: int
+) -> dict[str, int]:
+    """``GET /imports/data`` and ``/exports/data``: the site's staging space, in KB
+    (``kbAllowed`` 0 means no limit, as a pod reports it)."""
+    used = (
+        export_rows.bytes_exported(db, principal.site_id)
+        if kind == "exports"
+        else rows.bytes_staged(db, principal.site_id)
+    )
+    return {"kbAllowed": quota_kb, "kbUsed": _kb(used)}
+
+
+def _kb(size: int) -> int:
+    return -(-size // 1024)

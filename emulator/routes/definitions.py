@@ -17,11 +17,11 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from emulator.domain import definitions, staging
-from emulator.domain.entities import EXPORTS, FAMILIES, KIND_SINGULAR, KINDS
+from emulator.domain.entities import EXPORTS, FAMILIES, IMPORTS, KIND_SINGULAR, KINDS
 from emulator.http import bodies
 from emulator.http.auth import require_principal
 from emulator.http.ids import bulk_path
-from emulator.http.responses import no_content, page_response, raw_json
+from emulator.http.responses import json_response, no_content, page_response, raw_json
 from emulator.http.state import state_of
 
 Endpoint = Callable[..., Awaitable[Response]]
@@ -133,6 +133,7 @@ async def stage_data(request: Request, family: str, kind: str) -> Response:
         rows,
         size,
         state.clock(),
+        state.settings.staging_quota_kb,
     )
     if sync is None:
         return no_content()
@@ -167,6 +168,13 @@ DATA_OPERATIONS: tuple[tuple[str, str, Endpoint, str], ...] = (
 )
 
 
+async def get_space(request: Request, kind: str) -> Response:
+    principal = await require_principal(request)
+    state = state_of(request)
+    found = await state.db.read(staging.space, principal, kind, state.settings.staging_quota_kb)
+    return json_response(found)
+
+
 def routes() -> list[Route]:
     result: list[Route] = []
     for family in FAMILIES:
@@ -191,5 +199,14 @@ def routes() -> list[Route]:
             name=f"list_{KIND_SINGULAR[kind]}s",
         )
         for kind in KINDS
+    ]
+    result += [
+        Route(
+            bulk_path(f"/{kind}/data"),
+            partial(get_space, kind=kind),
+            methods=["GET"],
+            name=f"get_{KIND_SINGULAR[kind]}_space",
+        )
+        for kind in (IMPORTS, EXPORTS)
     ]
     return result

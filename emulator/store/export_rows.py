@@ -151,3 +151,12 @@ def purge_expired(db: sqlite_utils.Database, now: float) -> None:
     ).fetchall()
     for site_id, sync_id in expired:
         db.execute("DELETE FROM export_rows WHERE site_id = ? AND sync_id = ?", [site_id, sync_id])
+
+
+def bytes_exported(db: sqlite_utils.Database, site_id: int) -> int:
+    """The bytes of the exported rows the site's syncs hold (their JSON text)."""
+    row = db.execute(
+        "SELECT coalesce(sum(length(CAST(data AS BLOB))), 0) FROM export_rows WHERE site_id = ?",
+        [site_id],
+    ).fetchone()
+    return int(row[0])

@@ -71,6 +71,15 @@ def claim(
     ).rowcount
 
 
+def bytes_staged(db: sqlite_utils.Database, site_id: int) -> int:
+    """The bytes of the uploads the site's staging area holds (consumed files go when the
+    worker purges them)."""
+    row = db.execute(
+        "SELECT coalesce(sum(bytes), 0) FROM staged_files WHERE site_id = ?", [site_id]
+    ).fetchone()
+    return int(row[0])
+
+
 def rows_of(db: sqlite_utils.Database, file_ids: list[int]) -> Iterator[JSONObject]:
     """The staged rows of the files, in upload order, for the syncs that read them one by
     one (linkage and external activity imports)."""

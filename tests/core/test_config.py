@@ -34,6 +34,7 @@ def test_every_option_reads_its_environment_variable() -> None:
         "ELOQUA_EMULATOR_DEFAULT_USER": "u",
         "ELOQUA_EMULATOR_SYNC_CHUNK": "500",
         "ELOQUA_EMULATOR_CALLBACK_TIMEOUT": "2.5",
+        "ELOQUA_EMULATOR_STAGING_QUOTA_KB": "2048",
         "ELOQUA_EMULATOR_EXPORT_RETENTION": "PT12H",
     }
     settings = Settings.from_env(environ)
@@ -50,6 +51,7 @@ def test_every_option_reads_its_environment_variable() -> None:
         "default_user": "u",
         "sync_chunk": "500",
         "callback_timeout": "2.5",
+        "staging_quota_kb": "2048",
         "export_retention": "PT12H",
     }
     names = {name for name, _, _ in Settings.options()}

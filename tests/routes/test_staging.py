@@ -330,3 +330,28 @@ def test_other_sites_cannot_stage_into_a_definition(bulk) -> None:
         BULK + uri + "/data", json=[{"email": "x@example.com"}], headers=basic("Globex", "hank")
     )
     assert response.status_code == 404
+
+
+def test_the_staging_space_is_reported_and_an_upload_past_the_quota_is_413(bulk_factory) -> None:
+    bulk = bulk_factory(staging_quota_kb=2)
+    assert bulk.get("/imports/data") == {"kbAllowed": 2, "kbUsed": 0}
+    uri = bulk.define("/contacts/imports", DEFINITION)
+    bulk.stage(uri, [{"email": "q1@example.com", "first": "x" * 900}])  # under 1 KB
+    assert bulk.get("/imports/data") == {"kbAllowed": 2, "kbUsed": 1}
+    response = bulk.client.post(
+        BULK + uri + "/data",
+        json=[{"email": "q2@example.com", "first": "y" * 1500}],
+        headers=bulk.headers,
+    )
+    assert response.status_code == 413
+    assert response.json() == {
+        "failures": [{"field": "body", "constraint": "Storage space exceeded."}]
+    }
+    assert staged_rows(bulk) == 1  # nothing of the refused upload is stored
+    assert bulk.get("/exports/data") == {"kbAllowed": 2, "kbUsed": 0}
+
+
+def test_without_a_quota_a_pod_reports_no_limit(bulk) -> None:
+    uri = bulk.define("/contacts/imports", DEFINITION)
+    bulk.stage(uri, [{"email": "big@example.com", "first": "z" * 5000}])
+    assert bulk.get("/imports/data") == {"kbAllowed": 0, "kbUsed": 5}
