@@ -235,6 +235,7 @@ class _Run:
                     t.data_type,
                     rules[t.key],
                     t.kind == "field" and t.not_null,
+                    _limit(t, family),
                 )
                 for t in fields.values()
             ),
@@ -303,8 +304,15 @@ class _Run:
         if invalid:
             self._add(index, data, invalid, "ELQ-00002", "invalid_emails")
             return
+        limits = {c.key: c.max_length for c in self.plan.columns if c.max_length is not None}
         invalid = [
-            k for k, kind in checked if values.get(k) and not value_checks.valid(kind, values[k])
+            k
+            for k, kind in checked
+            if values.get(k)
+            and (
+                not value_checks.valid(kind, values[k])
+                or len(values[k]) > limits.get(k, len(values[k]))
+            )
         ]
         if invalid:
             self._add(index, data, invalid, "ELQ-00040", "invalid_values")
@@ -321,6 +329,13 @@ class _Run:
         values = _texts(data)
         field_values = {key: values.get(key, "") for key in self.fields}
         self.outcome.rejects.append((index, _reject_item(index, field_values, invalid, code)))
+
+
+def _limit(target: Target, family: str) -> int | None:
+    """How long a text field's value may be; ``None`` for other targets."""
+    if target.kind == "field" and target.data_type.lower() == "string":
+        return value_checks.text_limit(family)
+    return None
 
 
 def _user_key(definition: JSONObject, fields: dict[str, Target]) -> str:

@@ -51,6 +51,7 @@ class Key:
     data_type: str
     rule: str  # always | ifNewIsNotNull | ifExistingIsNull
     required: bool = False
+    max_length: int | None = None  # a text field's limit: a longer value fails its check
 
 
 @dataclass(frozen=True)
@@ -204,6 +205,10 @@ class _Reading:
             self._invalid(self.text[c.key], c.data_type)
             for c in self.plan.columns
             if c.kind != "ignored" and c.data_type.lower() in values.CHECKED_TYPES
+        ] + [
+            f"length({self.text[c.key]}) > {self.param(c.max_length)}"
+            for c in self.plan.columns
+            if c.max_length is not None
         ]
         if self.plan.identifier and self.plan.identifier_required:
             checks.append(f"coalesce({self.text[self.plan.identifier]}, '') = ''")

@@ -306,3 +306,29 @@ def test_apply_returns_what_the_import_did(bulk: Bulk) -> None:
         ("sal@imp.test", "Bergen"),
         ("tam@imp.test", ""),
     ]
+
+
+def test_a_value_longer_than_its_field_holds_is_rejected_never_stored(bulk: Bulk) -> None:
+    """Oracle's data types: small text holds 100 characters on contacts (250 on custom
+    objects), numbers 15 digits before the point."""
+    uri = contact_import(bulk, fields={"email": EMAIL, "first": FIRST, "staff": EMPLOYEES})
+    final = bulk.run(
+        uri,
+        [
+            {"email": "fits@imp.test", "first": "x" * 100, "staff": "123456789012345"},
+            {"email": "long@imp.test", "first": "x" * 101},
+            {"email": "huge@imp.test", "first": "y" * 10_000_000},
+            {"email": "many@imp.test", "staff": "1234567890123456"},
+        ],
+    )
+    assert final.status == "warning"
+    rejects = {
+        r["recordIndex"]: (r["statusCode"], r["invalidFields"]) for r in bulk.rejects(final.id)
+    }
+    assert rejects == {
+        2: ("ELQ-00040", ["first"]),
+        3: ("ELQ-00040", ["first"]),
+        4: ("ELQ-00040", ["staff"]),
+    }
+    assert [p["email"] for p in people(bulk)] == ["fits@imp.test"]
+    assert people(bulk)[0]["first"] == "x" * 100
