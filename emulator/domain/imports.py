@@ -240,9 +240,11 @@ class _Run:
                 for t in fields.values()
             ),
             identifier=identifier.key if identifier else "",
-            # a record's own id may be left empty to create one; an opportunity's may not
+            # a record's own id may be left empty to create one (an opportunity's may not);
+            # with nullIdentifierFieldName, so may any identifier
             identifier_required=identifier is not None
-            and (identifier.kind not in ("id", "external_id") or identifier.not_null),
+            and (identifier.kind not in ("id", "external_id") or identifier.not_null)
+            and definition.get("nullIdentifierFieldName") is not True,
             match=table.match_of(identifier.node) if identifier and identifier.node else None,
             update_all=bool(definition.get("isUpdatingMultipleMatchedRecords")),
             contact_lookup=(

@@ -332,3 +332,32 @@ def test_a_value_longer_than_its_field_holds_is_rejected_never_stored(bulk: Bulk
     }
     assert [p["email"] for p in people(bulk)] == ["fits@imp.test"]
     assert people(bulk)[0]["first"] == "x" * 100
+
+
+@pytest.mark.parametrize("null_identifier", [False, True])
+def test_null_identifier_field_name_lets_a_row_with_no_identifier_create_a_record(
+    bulk: Bulk, null_identifier: bool
+) -> None:
+    """Oracle: "Whether or not to null the identifier field". Without it an empty
+    identifier rejects the row (ELQ-00061); with it the row creates a record, as an empty
+    record id or external id always does."""
+    uri = bulk.define(
+        "customObjects",
+        "imports",
+        {
+            "name": "null identifier",
+            "fields": {"external": CO_EXTERNAL, "reg": CO_REGISTRATION, "webinar": CO_WEBINAR},
+            "identifierFieldName": "webinar",
+            "nullIdentifierFieldName": null_identifier,
+        },
+        9,
+    )["uri"]
+    final = bulk.run(uri, [{"external": "T-N1", "reg": "R-N1", "webinar": ""}])
+    created = [r["external"] for r in registrations(bulk)]
+    if null_identifier:
+        assert final.status == "success"
+        assert created == ["T-N1"]
+    else:
+        assert final.status == "warning"
+        assert [r["statusCode"] for r in bulk.rejects(final.id)] == ["ELQ-00061"]
+        assert created == []
