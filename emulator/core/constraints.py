@@ -173,6 +173,8 @@ MARKUP_NOT_A_FIELD = "Must be a field statement; {statement} is a container or a
 MARKUP_WRONG_ENTITY = "Must be a field of the {entity} entity, such as {example}; not {statement}."
 MARKUP_WRONG_PARENT = "Must reference {kind} {expected}, the one in the path; not {actual}."
 MARKUP_FIELD_UNKNOWN = "The field {statement} does not exist."
+# A definition column naming no field of the catalog: a pod's words (reference §18)
+FIELD_NOT_EXISTING = "Must be a reference to an existing object."
 MARKUP_EMAIL_ADDRESS_ONLY = (
     "Email address definitions take only {{EmailAddress.Field(EmailAddress)}}."
 )

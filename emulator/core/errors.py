@@ -33,8 +33,17 @@ class Failure:
     constraint: str
     value: Any = None
     has_value: bool = True
+    trace: tuple[str, ...] = ()  # the properties the field sits in, outermost first
 
     def as_dict(self) -> dict[str, Any]:
+        if self.trace:
+            # a pod's failure inside a property, key order as recorded (reference §18)
+            return {
+                "field": self.field,
+                "stackTrace": [{"field": name} for name in self.trace],
+                "value": _echoable(self.value),
+                "constraint": self.constraint,
+            }
         body: dict[str, Any] = {"field": self.field, "constraint": self.constraint}
         if self.has_value:
             body["value"] = _echoable(self.value)

@@ -307,7 +307,7 @@ def _fields(
             failures.append(Failure("fields", c.FIELD_NAME, key))
         elif not isinstance(statement, str):
             failures.append(Failure("fields", c.FIELD_STATEMENT_TEXT, statement))
-        elif (found := statements.field(statement, entity, catalog, failures)) is not None:
+        elif (found := statements.field(statement, entity, catalog, failures, key=key)) is not None:
             resolved[key] = found
     if len(resolved) != len(fields):
         return None

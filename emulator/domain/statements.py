@@ -48,13 +48,18 @@ def field(
     catalog: StoreCatalog,
     failures: list[Failure],
     name: str = "fields",
+    key: str | None = None,
 ) -> Resolved | None:
     """A statement used as a column of the definition; a failure on ``name`` if it is not
-    one of the entity's fields."""
+    one of the entity's fields. A column (``key``) naming a field the catalog lacks fails
+    as a pod's does: on the key, inside ``name``."""
     try:
         return markup.resolve_field(text, at, catalog)
     except markup.MarkupError as exc:
-        failures.append(Failure(name, exc.message, text))
+        if isinstance(exc, markup.UnknownField) and key is not None:
+            failures.append(Failure(key, c.FIELD_NOT_EXISTING, text, trace=(name,)))
+        else:
+            failures.append(Failure(name, exc.message, text))
         return None
 
 

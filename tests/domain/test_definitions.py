@@ -113,10 +113,12 @@ def test_every_problem_is_reported_at_once_and_nothing_is_stored(bulk: Bulk) -> 
                 "fields": {"x": "{{Contact.Field(C_NoSuchField)}}"},
                 "identifierFieldName": "x",
             },
+            # as a pod answers (reference §18): on the column's key, inside fields
             Failure(
-                "fields",
-                "The field {{Contact.Field(C_NoSuchField)}} does not exist.",
+                "x",
+                c.FIELD_NOT_EXISTING,
                 "{{Contact.Field(C_NoSuchField)}}",
+                trace=("fields",),
             ),
         ),
         (

@@ -304,6 +304,7 @@ CASES = [
 
 SAME = object()  # the failure echoes the property's whole value
 ABSENT = object()  # the failure has no value key, as a pod's for a missing string
+IN_FIELDS = object()  # a column naming no field: on its key, inside fields, as a pod answers
 STRING = "Must be a string value, at least 1 character and at most 100 characters long."
 
 EXPECTED: dict[str, list[tuple[str, str, object]]] = {
@@ -370,11 +371,7 @@ EXPECTED: dict[str, list[tuple[str, str, object]]] = {
         ),
     ],
     "unknown contact field": [
-        (
-            "fields",
-            "The field {{Contact.Field(C_Nope)}} does not exist.",
-            "{{Contact.Field(C_Nope)}}",
-        ),
+        ("a", "Must be a reference to an existing object.", IN_FIELDS),
     ],
     "account field in contact def": [
         (
@@ -408,11 +405,7 @@ EXPECTED: dict[str, list[tuple[str, str, object]]] = {
         ),
     ],
     "unknown custom object field": [
-        (
-            "fields",
-            "The field {{CustomObject[9].Field[999]}} does not exist.",
-            "{{CustomObject[9].Field[999]}}",
-        ),
+        ("a", "Must be a reference to an existing object.", IN_FIELDS),
     ],
     "other event": [
         (
@@ -732,6 +725,16 @@ def expected_body(body, rows):
         if value is ABSENT:
             failures.append({"field": field, "constraint": constraint})
             continue
+        if value is IN_FIELDS:
+            failures.append(
+                {
+                    "field": field,
+                    "stackTrace": [{"field": "fields"}],
+                    "value": body["fields"][field],
+                    "constraint": constraint,
+                }
+            )
+            continue
         if value is SAME:
             value = body if field == "body" else body[field]
         failures.append({"field": field, "constraint": constraint, "value": value})
@@ -801,3 +804,17 @@ def test_unreadable_bodies_are_refused(shared, content, content_type, failure) -
     assert response.status_code == 400
     assert response.json() == {"failures": [failure]}
     assert shared.get("/api/bulk/2.0/imports", headers=basic()).json()["totalResults"] == 0
+
+
+def test_a_column_naming_no_field_fails_on_its_key_in_a_pods_key_order(shared) -> None:
+    body = {"name": "n", "fields": {"BadField": "{{Contact.Field(C_BadField)}}"}}
+    response = shared.post("/api/bulk/2.0/contacts/exports", json=body, headers=basic())
+    assert response.status_code == 400
+    [failure] = response.json()["failures"]
+    assert list(failure) == ["field", "stackTrace", "value", "constraint"]  # as recorded
+    assert failure == {
+        "field": "BadField",
+        "stackTrace": [{"field": "fields"}],
+        "value": "{{Contact.Field(C_BadField)}}",
+        "constraint": "Must be a reference to an existing object.",
+    }

@@ -21,7 +21,7 @@ from emulator.core.markup.ast import (
     ServiceInstance,
     Statement,
 )
-from emulator.core.markup.errors import MarkupError, Problem
+from emulator.core.markup.errors import MarkupError, Problem, UnknownField
 from emulator.core.markup.forms import classify, format_statement, parse_node
 from emulator.core.markup.parser import parse_statement
 from emulator.core.markup.resolve import (
@@ -48,6 +48,7 @@ __all__ = [
     "ServiceInstance",
     "Statement",
     "SyncAction",
+    "UnknownField",
     "check_sync_action",
     "classify",
     "format_statement",

@@ -16,6 +16,10 @@ class MarkupError(ValueError):
         self.position = position
 
 
+class UnknownField(MarkupError):
+    """A well-formed statement naming a field the site's catalog does not have."""
+
+
 @dataclass(frozen=True)
 class Problem:
     """One failure for the caller to turn into a ``failures`` entry.

@@ -16,7 +16,7 @@ from typing import Protocol
 from emulator.core import constraints
 from emulator.core.markup import ast
 from emulator.core.markup.ast import FieldStatement, Node, Statement
-from emulator.core.markup.errors import MarkupError
+from emulator.core.markup.errors import MarkupError, UnknownField
 from emulator.core.markup.forms import classify, format_statement
 from emulator.core.markup.parser import parse_statement
 
@@ -230,7 +230,7 @@ def _data_type(node: FieldStatement, statement: Statement, catalog: Catalog) -> 
     info = catalog.field(family, parent_id, text)
     if info is None:
         message = constraints.MARKUP_FIELD_UNKNOWN.format(statement=format_statement(node))
-        raise MarkupError(message, statement.segments[-1].start)
+        raise UnknownField(message, statement.segments[-1].start)
     return info.data_type
 
 
