@@ -24,7 +24,7 @@ from emulator.core import logs, markup, timestamps
 from emulator.core import values as value_checks
 from emulator.core.markup import ast
 from emulator.core.types import JSONObject
-from emulator.domain import statements
+from emulator.domain import import_outcome, statements
 from emulator.store import external_activities as store
 from emulator.store import staging
 from emulator.store import syncs as sync_rows
@@ -68,7 +68,7 @@ def run(
             code, invalid = problem
             counts[code] += 1
             values = {key: texts.get(key, "") for key in definition["fields"]}
-            rejects.append((index, _reject(index, values, invalid, code)))
+            rejects.append((index, import_outcome.reject_item(index, values, invalid, code)))
             continue
         if activity["asset_id"] is None:
             activity["asset_id"] = store.create_asset(
@@ -180,13 +180,3 @@ def _activity(
             name: texts[key] for key, name in keys.fields.items() if texts.get(key) is not None
         },
     }, ("", [])
-
-
-def _reject(index: int, values: dict[str, str], invalid: list[str], code: str) -> JSONObject:
-    return {
-        "fieldValues": values,
-        "message": logs.REJECT_MESSAGES[code],
-        "statusCode": code,
-        "recordIndex": index,
-        "invalidFields": invalid,
-    }

@@ -112,3 +112,16 @@ def log_entries(outcome: Outcome, family: str) -> Iterator[logs.Entry]:
     # a pod's import log ends with this message-less item (reference §13.1, observed);
     # Oracle's list does not say what it counts
     yield logs.Entry("ELQ-00071")
+
+
+def reject_item(
+    index: int, field_values: dict[str, str], invalid: list[str], code: str
+) -> JSONObject:
+    """One item of ``GET /syncs/{id}/rejects``, in a pod's key order (reference §18)."""
+    return {
+        "fieldValues": field_values,
+        "message": logs.REJECT_MESSAGES[code],
+        "statusCode": code,
+        "recordIndex": index,
+        "invalidFields": invalid,
+    }

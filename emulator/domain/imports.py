@@ -17,10 +17,10 @@ from typing import Any, NamedTuple
 import orjson
 import sqlite_utils
 
-from emulator.core import logs, markup, timestamps
+from emulator.core import markup, timestamps
 from emulator.core import values as value_checks
 from emulator.core.types import JSONObject
-from emulator.domain import statements, sync_actions
+from emulator.domain import import_outcome, statements, sync_actions
 from emulator.domain.import_outcome import Outcome
 from emulator.store import catalog as catalog_rows
 from emulator.store import import_rows, records, staging, tables
@@ -330,7 +330,9 @@ class _Run:
         setattr(self.outcome, counter, getattr(self.outcome, counter) + 1)
         values = _texts(data)
         field_values = {key: values.get(key, "") for key in self.fields}
-        self.outcome.rejects.append((index, _reject_item(index, field_values, invalid, code)))
+        self.outcome.rejects.append(
+            (index, import_outcome.reject_item(index, field_values, invalid, code))
+        )
 
 
 def _limit(target: Target, family: str) -> int | None:
@@ -369,18 +371,6 @@ def _stages(db: sqlite_utils.Database, site_id: int, fields: dict[str, Target]) 
 
 def _texts(data: str) -> dict[str, str]:
     return {k: value_checks.text(v) for k, v in orjson.loads(data).items()}
-
-
-def _reject_item(
-    index: int, field_values: dict[str, str], invalid: list[str], code: str
-) -> JSONObject:
-    return {
-        "fieldValues": field_values,
-        "message": logs.REJECT_MESSAGES[code],
-        "statusCode": code,
-        "recordIndex": index,
-        "invalidFields": invalid,
-    }
 
 
 def _data_cards(definition: JSONObject) -> import_rows.Card | None:

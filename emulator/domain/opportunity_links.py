@@ -20,7 +20,7 @@ import sqlite_utils
 from emulator.core import logs, markup, timestamps
 from emulator.core import values as value_checks
 from emulator.core.types import JSONObject
-from emulator.domain import statements
+from emulator.domain import import_outcome, statements
 from emulator.store import opportunity_links as rows
 from emulator.store import staging
 from emulator.store import syncs as sync_rows
@@ -68,7 +68,7 @@ def run(
         if code:
             counts[code] += 1
             values = {key: texts.get(key, "") for key in fields}
-            rejects.append((index, _reject(index, values, invalid, code)))
+            rejects.append((index, import_outcome.reject_item(index, values, invalid, code)))
     sync_rows.add_rejects(db, site_id, sync_id, rejects)
     rejected = sum(counts.values())
     status = "warning" if rejected else "success"
@@ -107,13 +107,3 @@ def _link(
         return "ELQ-00085", [source]
     rows.link(db, site_id, opportunity, contacts if every else contacts[:1], stamp)
     return "", []
-
-
-def _reject(index: int, values: dict[str, str], invalid: list[str], code: str) -> JSONObject:
-    return {
-        "fieldValues": values,
-        "message": logs.REJECT_MESSAGES[code],
-        "statusCode": code,
-        "recordIndex": index,
-        "invalidFields": invalid,
-    }
