@@ -41,7 +41,7 @@ async def list_syncs(request: Request) -> Response:
 async def get_sync(request: Request) -> Response:
     principal = await require_principal(request)
     state = state_of(request)
-    item = await state.db.read(
+    item = await state.db.read_small(
         syncs.read,
         principal,
         request.path_params["id"],
@@ -55,7 +55,7 @@ async def get_sync(request: Request) -> Response:
 async def list_sync_logs(request: Request) -> Response:
     principal = await require_principal(request)
     state = state_of(request)
-    page, query = await state.db.read(
+    page, query = await state.db.read_small(
         syncs.logs,
         principal,
         request.path_params["id"],

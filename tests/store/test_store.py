@@ -62,6 +62,43 @@ def test_file_readers_see_committed_writes(tmp_path: Path) -> None:
         store.close()
 
 
+@pytest.mark.parametrize("where", ["file", ":memory:"])
+def test_small_reads_see_every_committed_write_and_nothing_uncommitted(
+    tmp_path: Path, where: str
+) -> None:
+    store = Store(str(tmp_path / "x.db") if where == "file" else ":memory:")
+
+    def value(db) -> str | None:
+        row = db.execute("SELECT value FROM meta WHERE key = 'k'").fetchone()
+        return None if row is None else str(row[0])
+
+    try:
+
+        async def scenario() -> list[str | None]:
+            seen = [await store.read_small(value)]
+            await store.write(lambda db: db.execute("INSERT INTO meta VALUES ('k', 'v1')"))
+            seen.append(await store.read_small(value))
+            await store.write(lambda db: db.execute("UPDATE meta SET value = 'v2'"))
+            seen.append(await store.read_small(value))
+            with pytest.raises(ValueError, match="half way"):
+                await store.write(insert_then_fail, "k2")
+            seen.append(
+                await store.read_small(
+                    lambda db: (
+                        value(db)
+                        and str(
+                            db.execute("SELECT count(*) FROM meta WHERE key = 'k2'").fetchone()[0]
+                        )
+                    )
+                )
+            )
+            return seen
+
+        assert anyio.run(scenario) == [None, "v1", "v2", "0"]
+    finally:
+        store.close()
+
+
 def test_rows_staged_before_values_were_stored_as_text_are_rewritten(tmp_path: Path) -> None:
     path = str(tmp_path / "x.db")
     db = open_database(path)
