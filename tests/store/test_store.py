@@ -72,6 +72,9 @@ def test_small_reads_see_every_committed_write_and_nothing_uncommitted(
         row = db.execute("SELECT value FROM meta WHERE key = 'k'").fetchone()
         return None if row is None else str(row[0])
 
+    def count_of_k2(db) -> str:  # the rolled-back write left nothing
+        return str(db.execute("SELECT count(*) FROM meta WHERE key = 'k2'").fetchone()[0])
+
     try:
 
         async def scenario() -> list[str | None]:
@@ -82,16 +85,7 @@ def test_small_reads_see_every_committed_write_and_nothing_uncommitted(
             seen.append(await store.read_small(value))
             with pytest.raises(ValueError, match="half way"):
                 await store.write(insert_then_fail, "k2")
-            seen.append(
-                await store.read_small(
-                    lambda db: (
-                        value(db)
-                        and str(
-                            db.execute("SELECT count(*) FROM meta WHERE key = 'k2'").fetchone()[0]
-                        )
-                    )
-                )
-            )
+            seen.append(await store.read_small(count_of_k2))
             return seen
 
         assert anyio.run(scenario) == [None, "v1", "v2", "0"]
