@@ -2,7 +2,9 @@
 
 Without options the suite starts its own emulator on loopback. With ``--base-url`` (the
 login origin, e.g. ``https://login.eloqua.com``) and ``--auth`` it runs against a pod;
-``ELOQUA_BASE_URL`` and ``ELOQUA_AUTH`` are the environment fallbacks.
+``ELOQUA_BASE_URL`` and ``ELOQUA_AUTH`` are the environment fallbacks. A base URL that
+answers ``/_emulator/health`` (an emulator started as a CI service, say) is an emulator:
+every test runs, writes included, at full speed; ``--target`` overrides the guess.
 """
 
 from __future__ import annotations
@@ -65,6 +67,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="write a per-operation Markdown report to this path",
     )
     group.addoption(
+        "--target",
+        choices=("auto", "emulator", "pod"),
+        default=os.environ.get("ELOQUA_TARGET") or "auto",
+        help="what --base-url is (default auto: an emulator if it answers /_emulator/health)",
+    )
+    group.addoption(
         "--allow-pod-writes",
         action="store_true",
         default=False,
@@ -83,10 +91,35 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     and record writes unless allowed."""
     for item in items:
         _name_after_operation(item)
-    if config.getoption("--base-url"):
+    if target_kind(config) == "pod":
         _skip_on_pod(config, items)
     if config.getoption("--dry-run"):
         _dry_run(config, items)
+
+
+def target_kind(config: pytest.Config) -> str:
+    """``emulator`` or ``pod``: what the run talks to, decided once. Without a base URL the
+    suite starts an emulator; with one, ``--target`` says, or one ``GET
+    /_emulator/health`` (a read a pod answers 404) does."""
+    known: str | None = getattr(config, "_eloqua_target_kind", None)
+    if known is not None:
+        return known
+    base_url = config.getoption("--base-url")
+    kind = config.getoption("--target")
+    if not base_url:
+        kind = "emulator"
+    elif kind == "auto":
+        kind = "emulator" if _answers_health(base_url) else "pod"
+    config._eloqua_target_kind = kind  # type: ignore[attr-defined]
+    return str(kind)
+
+
+def _answers_health(base_url: str) -> bool:
+    try:
+        response = httpx.get(base_url.rstrip("/") + "/_emulator/health", timeout=3)
+        return response.status_code == 200 and response.json().get("status") == "ready"
+    except (httpx.HTTPError, ValueError, AttributeError):
+        return False
 
 
 def _skip_on_pod(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -137,9 +170,12 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
     base_url = request.config.getoption("--base-url")
     auth = request.config.getoption("--auth")
     if base_url:
+        kind = target_kind(request.config)
+        if kind == "emulator":
+            auth = auth or EMULATOR_AUTH
         if not auth:
             raise pytest.UsageError("--base-url needs --auth (or ELOQUA_AUTH)")
-        yield Target(base_url.rstrip("/"), parse_auth(auth), "pod")
+        yield Target(base_url.rstrip("/"), parse_auth(auth), kind)
         return
     with serve_in_thread() as url:
         yield Target(url, parse_auth(auth or EMULATOR_AUTH), "emulator")

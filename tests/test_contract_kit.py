@@ -1,6 +1,8 @@
 """The contract kit itself: run against an emulator broken on purpose, it fails; run the
 same way against a sound one, it passes. The kit is run as a QA engineer runs it against a
-pod (``--base-url``, ``--auth``), in a subprocess."""
+pod (``--base-url``, ``--auth``, ``--target pod``), in a subprocess; and as CI runs it
+against an emulator started as a service (``--base-url`` alone), where it knows the
+emulator and runs everything."""
 
 from __future__ import annotations
 
@@ -108,6 +110,7 @@ def run_kit(
                 "-q",
                 f"--base-url={url}",
                 f"--auth={AUTH}",
+                "--target=pod",
                 *extra,
             ],
             cwd=ROOT,
@@ -171,3 +174,35 @@ def test_a_dry_run_lists_what_would_run_and_calls_nothing() -> None:
     assert "[POST /api/bulk/2.0/syncs]  (skipped: on a pod only reads are generated" in (
         result.stdout
     )
+
+
+@pytest.mark.parametrize(
+    ("options", "outcome"),
+    [((), "2 passed"), (("--target=pod", f"--auth={AUTH}"), "2 skipped")],
+    ids=["recognised emulator", "taken for a pod"],
+)
+def test_an_emulator_started_apart_is_recognised_and_gets_the_write_scenarios(
+    options, outcome
+) -> None:
+    with serve_in_thread() as url:
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "contract_tests/scenarios/test_families.py",
+                "-k",
+                "opportunity or email_address",
+                "-p",
+                "no:cacheprovider",
+                "-q",
+                f"--base-url={url}",
+                *options,
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert outcome in result.stdout
