@@ -6,17 +6,16 @@ base is discovered from ``/id`` as a real client does.
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-import uvicorn
 from starlette.types import ASGIApp
 
 from emulator import Settings, create_app
+from emulator.testing import free_port, serve_app
+
+__all__ = ["Target", "free_port", "serve_app", "serve_in_thread"]
 
 
 @dataclass(frozen=True)
@@ -30,12 +29,6 @@ class Target:
         return self.kind == "emulator"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextmanager
 def serve_in_thread(
     settings: Settings | None = None, wrap: Callable[[ASGIApp], ASGIApp] | None = None
@@ -47,23 +40,3 @@ def serve_in_thread(
     app: ASGIApp = create_app(settings)
     with serve_app(wrap(app) if wrap else app, port) as url:
         yield url
-
-
-@contextmanager
-def serve_app(app: ASGIApp, port: int | None = None) -> Iterator[str]:
-    """Any ASGI app under uvicorn on a loopback port, in a thread, for the block."""
-    port = port or free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the server did not start")
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)

@@ -1,0 +1,28 @@
+"""The package's pytest plugin (entry point ``pytest11``): fixtures for tests of code that
+talks to Eloqua.
+
+* ``mock_eloqua``: Eloqua hosts answered by a fresh in-process emulator for the test, as
+  ``emulator.testing.mock_eloqua`` does; the fixture's ``url`` is its origin.
+* ``eloqua_server``: a fresh emulator on a loopback port for the test; its origin (point a
+  client at ``<origin>/id``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from emulator import testing
+
+
+@pytest.fixture
+def mock_eloqua() -> Iterator[testing.mock_eloqua]:
+    with testing.mock_eloqua() as mocked:
+        yield mocked
+
+
+@pytest.fixture
+def eloqua_server() -> Iterator[str]:
+    with testing.serve() as url:
+        yield url

@@ -1,0 +1,155 @@
+"""The emulator inside a test run, as moto's ``mock_aws`` puts AWS there.
+
+``serve_app``/``serve`` run it under uvicorn on a loopback port in a thread, for a block.
+``mock_eloqua`` (a context manager and a decorator; the pytest fixture of the same name
+comes with the package's pytest plugin) serves a fresh ``:memory:`` emulator and sends every
+``requests`` or ``httpx`` call to ``login.eloqua.com`` or any ``*.eloqua.com`` pod to it, with
+no change to the code under test: clients that hard-code ``https://login.eloqua.com/id``
+sign in to the emulator, and the base URL it answers keeps them there. Calls to any other
+host pass through untouched.
+"""
+
+from __future__ import annotations
+
+import functools
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from typing import Any, TypeVar
+from unittest import mock
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+import uvicorn
+from starlette.types import ASGIApp
+
+from emulator.app import create_app
+from emulator.core.config import Settings
+
+F = TypeVar("F", bound=Callable[..., Any])
+DOMAIN = "eloqua.com"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def serve_app(app: ASGIApp, port: int | None = None) -> Iterator[str]:
+    """Any ASGI app under uvicorn on a loopback port, in a thread, for the block."""
+    port = port or free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the server did not start")
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@contextmanager
+def serve(settings: Settings | None = None) -> Iterator[str]:
+    """A fresh emulator (``:memory:`` unless ``settings`` say otherwise) for the block; its
+    origin."""
+    port = free_port()
+    settings = settings or Settings(db=":memory:", port=port, log_level="warning")
+    with serve_app(create_app(settings), port) as url:
+        yield url
+
+
+def is_eloqua(host: str | None) -> bool:
+    host = (host or "").lower().rstrip(".")
+    return host == DOMAIN or host.endswith("." + DOMAIN)
+
+
+class mock_eloqua:
+    """``with mock_eloqua() as eloqua:`` or ``@mock_eloqua()``: Eloqua hosts answered by a
+    fresh emulator for the block; ``eloqua.url`` is its origin."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings
+        self.url = ""
+        self._stack: ExitStack | None = None
+
+    def __enter__(self) -> mock_eloqua:
+        stack = ExitStack()
+        self.url = stack.enter_context(serve(self.settings))
+        target = urlsplit(self.url)
+        stack.enter_context(_patch_requests(target.netloc))
+        stack.enter_context(_patch_httpx(target.port or 80))
+        self._stack = stack
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._stack is not None:
+            self._stack.close()
+            self._stack = None
+
+    def __call__(self, fn: F) -> F:
+        @functools.wraps(fn)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            with mock_eloqua(self.settings):
+                return fn(*args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+
+@contextmanager
+def _patch_requests(netloc: str) -> Iterator[None]:
+    """``requests`` is not a dependency of the emulator: patched when the code under test
+    has it."""
+    try:
+        import requests.adapters
+    except ImportError:
+        yield
+        return
+    adapter_class = requests.adapters.HTTPAdapter
+    send = adapter_class.send
+
+    def routed(adapter: Any, request: Any, **kwargs: Any) -> Any:
+        parts = urlsplit(request.url or "")
+        if is_eloqua(parts.hostname):
+            request.url = urlunsplit(("http", netloc, parts.path, parts.query, parts.fragment))
+            request.headers.pop("Host", None)
+        return send(adapter, request, **kwargs)
+
+    with mock.patch.object(adapter_class, "send", routed):
+        yield
+
+
+@contextmanager
+def _patch_httpx(port: int) -> Iterator[None]:
+    handle = httpx.HTTPTransport.handle_request
+    handle_async = httpx.AsyncHTTPTransport.handle_async_request
+
+    def reroute(request: httpx.Request) -> None:
+        if is_eloqua(request.url.host):
+            request.url = request.url.copy_with(scheme="http", host="127.0.0.1", port=port)
+            request.headers["Host"] = f"127.0.0.1:{port}"
+
+    def routed(transport: httpx.HTTPTransport, request: httpx.Request) -> httpx.Response:
+        reroute(request)
+        return handle(transport, request)
+
+    async def routed_async(
+        transport: httpx.AsyncHTTPTransport, request: httpx.Request
+    ) -> httpx.Response:
+        reroute(request)
+        return await handle_async(transport, request)
+
+    with (
+        mock.patch.object(httpx.HTTPTransport, "handle_request", routed),
+        mock.patch.object(httpx.AsyncHTTPTransport, "handle_async_request", routed_async),
+    ):
+        yield

@@ -1,0 +1,89 @@
+"""``emulator.testing``: the emulator inside a test run, as moto's ``mock_aws``. Code that
+hard-codes Eloqua's hosts runs against it unchanged; other hosts are left alone."""
+
+from __future__ import annotations
+
+from importlib.metadata import entry_points
+
+import httpx
+import pytest
+import requests
+
+from emulator.testing import free_port, mock_eloqua
+
+AUTH = ("Acme\\jane", "pw")
+
+
+def bulk_base(identity: dict) -> str:
+    return identity["urls"]["apis"]["rest"]["bulk"].replace("{version}", "2.0")
+
+
+def test_requests_to_the_login_host_and_a_pod_reach_the_emulator() -> None:
+    with mock_eloqua() as eloqua:
+        identity = requests.get("https://login.eloqua.com/id", auth=AUTH, timeout=10).json()
+        assert identity["site"]["name"] == "Acme"
+        fields = requests.get(
+            "https://secure.p04.eloqua.com/api/bulk/2.0/contacts/fields",
+            auth=AUTH,
+            timeout=10,
+        )
+        assert fields.status_code == 200
+        assert fields.json()["totalResults"] > 0
+        created = requests.post(
+            bulk_base(identity) + "/contacts/imports",
+            json={
+                "name": "mocked",
+                "fields": {"email": "{{Contact.Field(C_EmailAddress)}}"},
+                "identifierFieldName": "email",
+            },
+            auth=AUTH,
+            timeout=10,
+        )
+        assert created.status_code == 201
+        assert eloqua.url.startswith("http://127.0.0.1:")
+
+
+def test_httpx_sync_and_async_clients_are_routed_too() -> None:
+    async def read_async() -> int:
+        async with httpx.AsyncClient(auth=AUTH) as client:
+            response = await client.get("https://login.eloqua.com/id")
+            return response.status_code
+
+    with mock_eloqua():
+        with httpx.Client(auth=AUTH) as client:
+            identity = client.get("https://login.eloqua.com/id").json()
+            syncs = client.get(bulk_base(identity) + "/syncs")
+            assert syncs.status_code == 200
+        import anyio
+
+        assert anyio.run(read_async) == 200
+
+
+def test_other_hosts_are_left_alone_and_everything_is_restored_after() -> None:
+    nowhere = f"http://127.0.0.1:{free_port()}/id"  # nothing listens there
+    with mock_eloqua(), pytest.raises(requests.ConnectionError):
+        requests.get(nowhere, timeout=5)
+    with pytest.raises(httpx.ConnectError):
+        httpx.get("https://login.eloqua.invalid/id", timeout=5)  # not an Eloqua host
+    send = requests.adapters.HTTPAdapter.send
+    with mock_eloqua():
+        assert requests.adapters.HTTPAdapter.send is not send
+    assert requests.adapters.HTTPAdapter.send is send
+
+
+@mock_eloqua()
+def test_as_a_decorator_each_test_gets_a_fresh_emulator() -> None:
+    identity = requests.get("https://login.eloqua.com/id", auth=AUTH, timeout=10).json()
+    listed = requests.get(bulk_base(identity) + "/imports", auth=AUTH, timeout=10).json()
+    assert listed["totalResults"] == 0  # nothing from the other tests
+
+
+def test_the_fixture_comes_with_the_package(mock_eloqua) -> None:
+    identity = httpx.get("https://login.eloqua.com/id", auth=AUTH).json()
+    assert identity["site"]["name"] == "Acme"
+    plugins = {e.name: e.value for e in entry_points(group="pytest11")}
+    assert plugins["eloqua_emulator"] == "emulator.pytest_plugin"
+
+
+def test_the_server_fixture_serves_a_fresh_emulator(eloqua_server) -> None:
+    assert httpx.get(eloqua_server + "/_emulator/health").status_code == 200
