@@ -5,6 +5,8 @@ talks to Eloqua.
   ``emulator.testing.mock_eloqua`` does; the fixture's ``url`` is its origin.
 * ``eloqua_server``: a fresh emulator on a loopback port for the test; its origin (point a
   client at ``<origin>/id``).
+* ``eloqua_client``: a fresh emulator served in-process through an ASGI transport, no port:
+  an ``httpx.Client`` (Starlette's test client) whose base URL is the emulator.
 """
 
 from __future__ import annotations
@@ -12,8 +14,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from starlette.testclient import TestClient
 
 from emulator import testing
+from emulator.app import create_app
+from emulator.core.config import Settings
 
 
 @pytest.fixture
@@ -26,3 +31,9 @@ def mock_eloqua() -> Iterator[testing.mock_eloqua]:
 def eloqua_server() -> Iterator[str]:
     with testing.serve() as url:
         yield url
+
+
+@pytest.fixture
+def eloqua_client() -> Iterator[TestClient]:
+    with TestClient(create_app(Settings(db=":memory:")), base_url="http://emulator") as client:
+        yield client

@@ -87,3 +87,10 @@ def test_the_fixture_comes_with_the_package(mock_eloqua) -> None:
 
 def test_the_server_fixture_serves_a_fresh_emulator(eloqua_server) -> None:
     assert httpx.get(eloqua_server + "/_emulator/health").status_code == 200
+
+
+def test_the_in_process_client_fixture_needs_no_port(eloqua_client) -> None:
+    identity = eloqua_client.get("/id", auth=AUTH).json()
+    assert bulk_base(identity).startswith("http://emulator/")
+    fields = eloqua_client.get("/api/bulk/2.0/contacts/fields", auth=AUTH)
+    assert fields.status_code == 200
