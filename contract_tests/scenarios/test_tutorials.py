@@ -1,7 +1,7 @@
 """The other imports of Oracle's tutorials, request for request: an account import with
-``linkUsers``, a custom object import (the first custom object of the site, its required
-text fields, matched on the external id) and an opportunity data upload. They write records, so on
-a pod they need ``--allow-pod-writes``."""
+``linkUsers`` and a custom object import (the first custom object of the site, its required
+text fields, matched on the external id). The opportunity import, uploaded and synced, is in
+``test_families``. They write records, so on a pod they need ``--allow-pod-writes``."""
 
 from __future__ import annotations
 
@@ -84,27 +84,3 @@ def test_custom_object_import_on_the_external_id(
 def parent_statement(parent: str) -> str:
     """``{{CustomObject[<id>].ExternalId}}`` for ``/customObjects/<id>``."""
     return "{{CustomObject[" + parent.rsplit("/", 1)[1] + "].ExternalId}}"
-
-
-@pytest.mark.writes_pod_data
-def test_opportunity_data_upload_answers_204(
-    bulk: httpx.Client, created: list[str], run_id: str
-) -> None:
-    uri = define(
-        bulk,
-        created,
-        "/opportunities/imports",
-        {
-            "name": f"contract-{run_id}-opportunities",
-            "fields": {
-                "id": "{{Opportunity.Id}}",
-                "name": "{{Opportunity.Field(Name)}}",
-                "stage": "{{Opportunity.Field(Stage)}}",
-                "amount": "{{Opportunity.Field(Amount)}}",
-            },
-            "identifierFieldName": "id",
-        },
-    )
-    stage(
-        bulk, uri, [{"id": f"OPP-{run_id}", "name": "Big deal", "stage": "Won", "amount": "1000"}]
-    )
