@@ -1,12 +1,16 @@
-"""``python -m emulator``: options → :class:`Settings` → uvicorn.
+"""``python -m emulator``: options → :class:`Settings` → uvicorn, or one of the commands.
 
-Every option falls back to an ``ELOQUA_EMULATOR_<NAME>`` environment variable, then to
-its default; the effective configuration is printed before the server starts.
+Every server option falls back to an ``ELOQUA_EMULATOR_<NAME>`` environment variable, then
+to its default; the effective configuration is printed before the server starts. A first
+argument naming a command (``seed``, ``fixtures``, ``ca``) runs that command instead; each
+lives in :mod:`emulator.commands` and is imported only when asked for, so the server starts
+without loading what the commands need.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import os
 import sys
@@ -17,12 +21,17 @@ import uvicorn
 from emulator.app import create_app
 from emulator.core.config import ENV_PREFIX, Settings, __version__, coerce
 
+# command name → module with ``main(argv) -> int``
+COMMANDS: dict[str, str] = {}
+
 
 def parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:
     cli = argparse.ArgumentParser(
         prog="python -m emulator",
         description="A local Oracle Eloqua Bulk API 2.0 emulator. Clients sign in at /id "
-        "and use the Bulk API at /api/bulk/2.0; the control plane is under /_emulator/.",
+        "and use the Bulk API at /api/bulk/2.0; the control plane is under /_emulator/. "
+        "Commands: 'seed' (synthetic records at scale), 'fixtures from-pod' (mirror a pod's "
+        "catalogs), 'ca' (the proxy's certificate authority); each has its own --help.",
     )
     cli.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     for name, default, text in Settings.options():
@@ -51,8 +60,18 @@ def settings_from(argv: Sequence[str], environ: Mapping[str, str]) -> Settings:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] in COMMANDS:
+        command = importlib.import_module(COMMANDS[args[0]])
+        return int(command.main(args[1:]))
+    if args[:1] == ["serve"]:
+        args = args[1:]
+    return serve(args)
+
+
+def serve(argv: Sequence[str]) -> int:
     try:
-        settings = settings_from(sys.argv[1:] if argv is None else argv, os.environ)
+        settings = settings_from(argv, os.environ)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
