@@ -20,9 +20,11 @@ import uvicorn
 
 from emulator.app import create_app
 from emulator.core.config import ENV_PREFIX, Settings, __version__, coerce
+from emulator.proxy.ca import CertificateAuthority
+from emulator.proxy.server import EmulatorServer
 
 # command name → module with ``main(argv) -> int``
-COMMANDS: dict[str, str] = {}
+COMMANDS: dict[str, str] = {"ca": "emulator.commands.ca", "fixtures": "emulator.commands.fixtures"}
 
 
 def parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:
@@ -83,16 +85,27 @@ def serve(argv: Sequence[str]) -> int:
     for key, value in settings.describe().items():
         print(f"  {key:<17} {value}", flush=True)
     print(f"  discovery         http://{settings.host}:{settings.port}/id", flush=True)
+    ca = None
+    if settings.proxy_port:
+        try:
+            ca = CertificateAuthority(settings.ca_dir)
+        except (OSError, ValueError) as exc:
+            print(f"error: the proxy's certificate authority: {exc}", file=sys.stderr)
+            return 2
+        print(f"  proxy             http://{settings.host}:{settings.proxy_port}", flush=True)
+        print(f"  proxy CA          {ca.cert_path}", flush=True)
     try:
         app = create_app(settings)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    uvicorn.run(
+    config = uvicorn.Config(
         app,
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level,
         server_header=False,
     )
-    return 0
+    server = EmulatorServer(config, proxy_port=settings.proxy_port, ca=ca)
+    server.run()
+    return 0 if server.started else 1

@@ -27,9 +27,11 @@ from starlette.types import ASGIApp
 
 from emulator.app import create_app
 from emulator.core.config import Settings
+from emulator.proxy.ca import CertificateAuthority
+from emulator.proxy.gate import is_eloqua
+from emulator.proxy.server import EmulatorServer
 
 F = TypeVar("F", bound=Callable[..., Any])
-DOMAIN = "eloqua.com"
 
 
 def free_port() -> int:
@@ -39,11 +41,18 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve_app(app: ASGIApp, port: int | None = None) -> Iterator[str]:
-    """Any ASGI app under uvicorn on a loopback port, in a thread, for the block."""
+def serve_app(
+    app: ASGIApp,
+    port: int | None = None,
+    *,
+    proxy_port: int = 0,
+    ca: CertificateAuthority | None = None,
+) -> Iterator[str]:
+    """Any ASGI app under uvicorn on a loopback port, in a thread, for the block; with
+    ``proxy_port`` and ``ca``, the proxy listens beside it."""
     port = port or free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    server = uvicorn.Server(config)
+    server = EmulatorServer(config, proxy_port=proxy_port, ca=ca)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 15
@@ -61,16 +70,13 @@ def serve_app(app: ASGIApp, port: int | None = None) -> Iterator[str]:
 @contextmanager
 def serve(settings: Settings | None = None) -> Iterator[str]:
     """A fresh emulator (``:memory:`` unless ``settings`` say otherwise) for the block; its
-    origin."""
-    port = free_port()
-    settings = settings or Settings(db=":memory:", port=port, log_level="warning")
-    with serve_app(create_app(settings), port) as url:
+    origin. ``settings.proxy_port`` opens the proxy too, with the CA in ``settings.ca_dir``."""
+    settings = settings or Settings(db=":memory:", port=free_port(), log_level="warning")
+    port = settings.port or free_port()
+    ca = CertificateAuthority(settings.ca_dir) if settings.proxy_port else None
+    app = create_app(settings)
+    with serve_app(app, port, proxy_port=settings.proxy_port, ca=ca) as url:
         yield url
-
-
-def is_eloqua(host: str | None) -> bool:
-    host = (host or "").lower().rstrip(".")
-    return host == DOMAIN or host.endswith("." + DOMAIN)
 
 
 class mock_eloqua:

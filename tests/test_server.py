@@ -88,3 +88,21 @@ def test_bad_options_exit_with_a_message() -> None:
     )
     assert result.returncode == 2
     assert "sync_progression" in result.stderr
+
+
+def test_with_a_proxy_port_it_prints_the_proxy_and_its_ca_and_answers_there(
+    tmp_path: Path,
+) -> None:
+    port, proxy_port = free_port(), free_port()
+    process = start(
+        ":memory:", port, "--proxy-port", str(proxy_port), "--ca-dir", str(tmp_path / "ca")
+    )
+    try:
+        wait_ready(port)
+        with httpx.Client(proxy=f"http://127.0.0.1:{proxy_port}") as client:
+            identity = client.get("http://login.eloqua.com/id", auth=("Acme\\jane", "pw"))
+        assert identity.status_code == 200
+    finally:
+        output = stop(process)
+    assert f"proxy             http://127.0.0.1:{proxy_port}" in output
+    assert f"proxy CA          {tmp_path / 'ca' / 'ca.pem'}" in output

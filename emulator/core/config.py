@@ -7,6 +7,7 @@ live in one process.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
@@ -26,6 +27,13 @@ def bundled_path(name: str) -> Path:
     package = Path(__file__).resolve().parent.parent  # emulator/
     inside = package / f"_{name}"
     return inside if inside.is_dir() else package.parent / name
+
+
+def default_ca_dir() -> Path:
+    """``$XDG_DATA_HOME/eloqua-emulator/ca``: one CA per user, trusted once, whatever the
+    database; read from the environment when a :class:`Settings` is made, not at import."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "eloqua-emulator" / "ca"
 
 
 @dataclass(frozen=True)
@@ -98,6 +106,21 @@ class Settings:
         },
     )
 
+    proxy_port: int = field(
+        default=0,
+        metadata={
+            "help": "also answer as an HTTP(S) proxy for *.eloqua.com on this port, for "
+            "clients that hard-code Eloqua's hosts (0: no proxy); other hosts get a 403"
+        },
+    )
+    ca_dir: Path = field(
+        default_factory=lambda: default_ca_dir(),
+        metadata={
+            "help": "where the proxy keeps its certificate authority (ca.pem, made on first "
+            "use) and the host certificates it signs"
+        },
+    )
+
     # Eloqua's limits (reference §3.2, §13.3); not options.
     list_limit_max: int = 1000
     data_limit_max: int = 50000
@@ -107,6 +130,8 @@ class Settings:
         problems = []
         if not 0 <= self.port <= 65535:
             problems.append(f"port must be 0-65535, not {self.port}")
+        if not 0 <= self.proxy_port <= 65535:
+            problems.append(f"proxy_port must be 0-65535, not {self.proxy_port}")
         if not _PROGRESSION.match(self.sync_progression):
             problems.append(
                 "sync_progression must be immediate, manual, polls:N or seconds:S, "
@@ -158,7 +183,7 @@ class Settings:
 
 
 def coerce(name: str, default: Any, raw: str) -> Any:
-    if name in ("fixtures", "users"):
+    if name in ("fixtures", "users", "ca_dir"):
         return Path(raw)
     if isinstance(default, bool):
         return raw.lower() in ("1", "true", "yes", "on")

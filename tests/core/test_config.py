@@ -36,6 +36,8 @@ def test_every_option_reads_its_environment_variable() -> None:
         "ELOQUA_EMULATOR_CALLBACK_TIMEOUT": "2.5",
         "ELOQUA_EMULATOR_STAGING_QUOTA_KB": "2048",
         "ELOQUA_EMULATOR_EXPORT_RETENTION": "PT12H",
+        "ELOQUA_EMULATOR_PROXY_PORT": "8081",
+        "ELOQUA_EMULATOR_CA_DIR": "/tmp/ca",
     }
     settings = Settings.from_env(environ)
     assert settings.describe() == {
@@ -53,6 +55,8 @@ def test_every_option_reads_its_environment_variable() -> None:
         "callback_timeout": "2.5",
         "staging_quota_kb": "2048",
         "export_retention": "PT12H",
+        "proxy_port": "8081",
+        "ca_dir": "/tmp/ca",
     }
     names = {name for name, _, _ in Settings.options()}
     assert {key.removeprefix("ELOQUA_EMULATOR_").lower() for key in environ} == names
