@@ -1,15 +1,22 @@
 #!/usr/bin/env node
 /*
- * Drive npm `eloqua` (1.3.5, MadKudu/node-eloqua, axios 0.19.2) against an Eloqua emulator.
+ * Drive npm `eloqua` (1.3.5, MadKudu/node-eloqua, axios 0.19.2) against the emulator, through
+ * the emulator's proxy:
  *
- *   EMULATOR_URL=http://127.0.0.1:8080 node clients/drive_node.js
+ *   python -m emulator --proxy-port 8081 --ca-dir ca &
+ *   https_proxy=http://127.0.0.1:8081 NODE_EXTRA_CA_CERTS=ca/ca.pem node clients/drive_node.js
  *
  * Optional env: ELOQUA_SITE (Acme), ELOQUA_USER (jane), ELOQUA_PASSWORD (pw),
  *               NODE_REST1=1 to also call the library's REST 1.0 helper
  *               contacts.fields.getAll() -> GET /api/REST/1.0/assets/contact/fields
  *
- * Login host override is a documented constructor option: `loginUrl` (full URL
- * of the /id endpoint; default 'https://login.eloqua.com/id', dist/client.js:28).
+ * The client is built with its defaults: loginUrl 'https://login.eloqua.com/id'
+ * (dist/client.js:28). axios 0.19.2 reads https_proxy/HTTPS_PROXY itself and, for an
+ * https URL through an http:// proxy, sends the request to the proxy in absolute form
+ * (`GET https://login.eloqua.com/id`, plain text, no CONNECT); the proxy answers it as
+ * login.eloqua.com over https, so the base URL /id returns (https://login.eloqua.com)
+ * keeps every later call on the proxy. NODE_EXTRA_CA_CERTS makes Node trust the proxy's
+ * CA should a request tunnel instead.
  * Auth is always HTTP Basic `${siteName}\${userName}:${password}` (axios `auth`).
  * The library has no Bulk field-listing helper; its own bulk module issues
  * requests through client._request({method, url:'/api/bulk/2.0/...'}) with
@@ -114,17 +121,14 @@ async function streamSyncData(client, syncUri) {
 }
 
 async function main() {
-  const target = process.env.EMULATOR_URL;
-  if (!target) {
-    console.error('EMULATOR_URL is not set');
+  if (!process.env.https_proxy && !process.env.HTTPS_PROXY) {
+    console.error('https_proxy is not set: point it at the emulator\'s --proxy-port');
     return 2;
   }
-  const base = target.replace(/\/+$/, '');
   const client = new Eloqua({
     siteName: process.env.ELOQUA_SITE || 'Acme',
     userName: process.env.ELOQUA_USER || 'jane',
     password: process.env.ELOQUA_PASSWORD || 'pw',
-    loginUrl: `${base}/id`,
   });
 
   // login / discovery: GET loginUrl with Basic auth, reads data.urls.base

@@ -1,15 +1,15 @@
 #!/usr/bin/env python3
-"""Drive PyPI `pyeloqua` (0.5.11) against an Eloqua emulator.
+"""Drive PyPI `pyeloqua` (0.5.11) against the emulator, under `emulator.testing.mock_eloqua`.
 
-    EMULATOR_URL=http://127.0.0.1:8080 clients/.venvs/<client>/bin/python clients/drive_pyeloqua.py
+    clients/.venvs/pyeloqua/bin/python clients/drive_pyeloqua.py
 
-Optional env: ELOQUA_SITE (Acme), ELOQUA_USER (jane), ELOQUA_PASSWORD (pw).
+Needs the emulator installed in the client's venv (clients/run.sh does it). Optional env:
+ELOQUA_SITE (Acme), ELOQUA_USER (jane), ELOQUA_PASSWORD (pw).
 
-pyeloqua hard-codes 'https://login.eloqua.com/id' as a literal inside
-Eloqua.__init__ (pyeloqua/pyeloqua.py:41), so the only way to redirect it
-without editing the library is to swap the `requests` name in the
-pyeloqua.pyeloqua module namespace for a proxy that rewrites that host.
-All later calls use bulk/rest base URLs taken from the /id response.
+pyeloqua hard-codes 'https://login.eloqua.com/id' inside Eloqua.__init__
+(pyeloqua/pyeloqua.py:41) and calls it through `requests`; `mock_eloqua` serves a fresh
+in-process emulator and answers every `requests` call to *.eloqua.com from it, so the
+library runs as shipped. All later calls use the bulk/rest base URLs of the /id response.
 
 After login it lists fields, creates definitions, then imports 2,500 contacts in
 several post_data calls and waits with Bulk.sync(); a second import with one invalid
@@ -21,24 +21,21 @@ import sys
 import traceback
 from typing import Any
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
 import pyeloqua  # type: ignore[import-not-found]
-import pyeloqua.pyeloqua as _pe_mod  # type: ignore[import-not-found]
-from login_redirect import make_requests_proxy
+
+from emulator.testing import mock_eloqua
 
 
 def main() -> int:
-    target = os.environ.get("EMULATOR_URL")
-    if not target:
-        print("EMULATOR_URL is not set", file=sys.stderr)
-        return 2
+    with mock_eloqua() as eloqua:
+        print("emulator (mock_eloqua):", eloqua.url)
+        return drive()
+
+
+def drive() -> int:
     site = os.environ.get("ELOQUA_SITE", "Acme")
     user = os.environ.get("ELOQUA_USER", "jane")
     password = os.environ.get("ELOQUA_PASSWORD", "pw")
-
-    # --- the only redirect: login host used by Eloqua.__init__ ---------------
-    _pe_mod.requests = make_requests_proxy(target)  # type: ignore[no-untyped-call]
 
     # --- login exactly as a user would (Bulk subclasses Eloqua) ------------
     bulk = pyeloqua.Bulk(company=site, username=user, password=password)

@@ -1,25 +1,30 @@
 #!/usr/bin/env python3
-"""Drive PyPI `eloqua-python-sdk` (0.4.9, import name `eloquasdk`) against an Eloqua emulator.
+"""Drive PyPI `eloqua-python-sdk` (0.4.9, import name `eloquasdk`) against the emulator,
+under `emulator.testing.mock_eloqua`.
 
-    EMULATOR_URL=http://127.0.0.1:8080 clients/.venvs/<client>/bin/python clients/drive_sdk.py
+    clients/.venvs/sdk/bin/python clients/drive_sdk.py
 
-Optional env: SDK_AUTH = basic | oauth | both (default both),
+Needs the emulator installed in the client's venv (clients/run.sh does it). Optional env:
+SDK_AUTH = basic | oauth | both (default both),
 ELOQUA_SITE (Acme), ELOQUA_USER (jane), ELOQUA_PASSWORD (pw),
 ELOQUA_CLIENT_ID (test-client), ELOQUA_CLIENT_SECRET (test-secret),
 SDK_STRIP_SLASH=1 to strip the trailing '/' of the /id bulk URL (default: keep
 it, like a naive user -> requests go to .../API/Bulk/2.0//contacts/fields).
 
-Facts about the library that shape this script:
+`mock_eloqua` serves a fresh in-process emulator and answers every `requests` call to
+login.eloqua.com or *.eloqua.com from it; the library and this script use Eloqua's real
+URLs. Facts about the library that shape this script:
 * EloquaBulkClient(username, password, bulk_url, client_id=None, client_secret=None)
   never calls /id; the caller must supply bulk_url.  So, as the Eloqua docs
-  instruct, the script itself does GET {login}/id and uses
+  instruct, the script itself does GET https://login.eloqua.com/id and uses
   urls.apis.rest.bulk.format(version='2.0').
 * Basic auth = requests HTTPBasicAuth(username, password): the username must be
   passed pre-joined as 'Site\\User'.
 * OAuth = requests_oauthlib OAuth2Session(LegacyApplicationClient).fetch_token
-  against the module constant eloquasdk.bulk.TOKEN_URL (read at call time, so it
-  can be reassigned from this script - no library edit).  oauthlib refuses
-  non-https URLs unless OAUTHLIB_INSECURE_TRANSPORT is set, so we set it.
+  against the module constant eloquasdk.bulk.TOKEN_URL
+  ('https://login.eloqua.com/auth/oauth2/token', used as shipped).
+  The mocked /id answers the https Eloqua host it was asked on, so OAuth2Session
+  sends its token as it would to a pod (no OAUTHLIB_INSECURE_TRANSPORT).
 * eloquasdk.login.EloquaLogin is unusable on Python 3 (bytes(str) without
   encoding in utils.b64auth) and is deliberately not used.
 """
@@ -28,11 +33,12 @@ import os
 import sys
 import traceback
 
-os.environ.setdefault("OAUTHLIB_INSECURE_TRANSPORT", "1")  # emulator is plain http
-
-import eloquasdk.bulk as sdk_bulk
 import requests
 from eloquasdk.bulk import EloquaBulkClient
+
+from emulator.testing import mock_eloqua
+
+LOGIN = "https://login.eloqua.com"
 
 
 def bulk_url_from_id(id_json):
@@ -87,9 +93,9 @@ def create_definitions(client, label):
             raise RuntimeError("definition not created: %r" % (created,))
 
 
-def run_basic(target, site, user, password):
+def run_basic(site, user, password):
     username = site + "\\" + user
-    r = requests.get(target.rstrip("/") + "/id", auth=(username, password))
+    r = requests.get(LOGIN + "/id", auth=(username, password))
     r.raise_for_status()
     bulk_url = bulk_url_from_id(r.json())
     print("[basic] bulk_url from /id:", bulk_url)
@@ -98,8 +104,7 @@ def run_basic(target, site, user, password):
     create_definitions(client, "basic")
 
 
-def run_oauth(target, site, user, password):
-    sdk_bulk.TOKEN_URL = target.rstrip("/") + "/auth/oauth2/token"  # module-constant override
+def run_oauth(site, user, password):
     client = EloquaBulkClient(
         username=site + "\\" + user,
         password=password,
@@ -110,7 +115,7 @@ def run_oauth(target, site, user, password):
     tok = client.token
     print("[oauth] token keys:", sorted(tok.keys()))
     # discover the bulk URL with the Bearer token through the library's own OAuth2Session
-    r = client.oauth.get(target.rstrip("/") + "/id")
+    r = client.oauth.get(LOGIN + "/id")
     r.raise_for_status()
     client.bulk_url = bulk_url_from_id(r.json())
     print("[oauth] bulk_url from /id:", client.bulk_url)
@@ -118,18 +123,20 @@ def run_oauth(target, site, user, password):
 
 
 def main():
-    target = os.environ.get("EMULATOR_URL")
-    if not target:
-        print("EMULATOR_URL is not set", file=sys.stderr)
-        return 2
+    with mock_eloqua() as eloqua:
+        print("emulator (mock_eloqua):", eloqua.url)
+        return drive()
+
+
+def drive():
     site = os.environ.get("ELOQUA_SITE", "Acme")
     user = os.environ.get("ELOQUA_USER", "jane")
     password = os.environ.get("ELOQUA_PASSWORD", "pw")
     mode = os.environ.get("SDK_AUTH", "both")
     if mode in ("basic", "both"):
-        run_basic(target, site, user, password)
+        run_basic(site, user, password)
     if mode in ("oauth", "both"):
-        run_oauth(target, site, user, password)
+        run_oauth(site, user, password)
     print("OK")
     return 0
 

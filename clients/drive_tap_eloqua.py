@@ -1,23 +1,32 @@
 #!/usr/bin/env python3
-"""Drive PyPI `tap-eloqua` (1.3.0) against an Eloqua emulator: discovery, a full sync, an
-incremental sync from the saved state, and an activity stream.
+"""Drive PyPI `tap-eloqua` (1.3.0) against the emulator: discovery, a full sync, an
+incremental sync from the saved state, and an activity stream. Two ways in, neither
+touching the tap's hard-coded 'https://login.eloqua.com/auth/oauth2/token' and
+'https://login.eloqua.com/id' (tap_eloqua/client.py lines 51, 89):
 
-    EMULATOR_URL=http://127.0.0.1:8080 clients/.venvs/<client>/bin/python clients/drive_tap_eloqua.py
+    clients/.venvs/tap/bin/python clients/drive_tap_eloqua.py mock
+
+  in-process, under `emulator.testing.mock_eloqua` (needs the emulator installed in the
+  tap's venv): a fresh emulator answers every `requests` call to *.eloqua.com, and the tap
+  runs through its own entry point, tap_eloqua.main() with sys.argv set, as the
+  `tap-eloqua` console script does;
+
+    python -m emulator --proxy-port 8081 --ca-dir ca &
+    HTTPS_PROXY=http://127.0.0.1:8081 REQUESTS_CA_BUNDLE=ca/ca.pem \
+        clients/.venvs/tap/bin/python clients/drive_tap_eloqua.py cli
+
+  through the emulator's proxy: the `tap-eloqua` console script of the venv runs as a
+  subprocess, and requests (honouring HTTPS_PROXY and REQUESTS_CA_BUNDLE) tunnels
+  login.eloqua.com and the pod through the proxy to the emulator.
+
+Either way the tap is run with `--config <file> --discover`, then with
+`--config <file> --catalog <file> [--state <file>]`, its Singer messages read from stdout.
 
 Optional env: ELOQUA_CLIENT_ID (test-client), ELOQUA_CLIENT_SECRET (test-secret),
 ELOQUA_REFRESH_TOKEN (test-refresh-token), ELOQUA_REDIRECT_URI
 (https://localhost/callback), ELOQUA_SITE (Acme), ELOQUA_USER (jane), ELOQUA_PASSWORD (pw),
 TAP_WORKDIR (default: a fresh temporary directory), TAP_REAL_SLEEP=1 to keep the tap's own
-2-300 s back-off between sync polls.
-
-tap-eloqua hard-codes 'https://login.eloqua.com/auth/oauth2/token' and
-'https://login.eloqua.com/id' as literals in tap_eloqua/client.py (lines 51, 89);
-the HTTP session is created with `requests.Session()` in EloquaClient.__init__.
-The only redirect without editing the library is swapping the `requests` name in
-the tap_eloqua.client module namespace for a proxy whose Session rewrites that
-host.  Then the tap's own CLI entry point (tap_eloqua:main, i.e. the
-`tap-eloqua` console script) is run with `--config <file> --discover`, and then with
-`--config <file> --catalog <file> [--state <file>]`, its Singer messages captured from stdout.
+2-300 s back-off between sync polls in `mock` mode (the console script always keeps it).
 
 What the tap does in sync mode (tap_eloqua/sync.py): a stream is synced when its root
 metadata has `selected: true`; a property is exported when its metadata has no `selected`
@@ -34,7 +43,8 @@ streams (activity_email_open, ...) export /activities/exports with
 '{{Activity.Type}}' = 'EmailOpen'` and bookmark on `ActivityDate`.
 
 The expected figures come from the emulator itself: the driver runs its own exports through
-the Bulk API (plain `requests`, HTTP Basic) and compares record ids.
+the Bulk API (plain `requests`, HTTP Basic, signing in at https://login.eloqua.com/id the
+same way the tap reaches it) and compares record ids.
 """
 
 import contextlib
@@ -42,18 +52,18 @@ import importlib
 import io
 import json
 import os
+import subprocess
 import sys
 import tempfile
 import time
 import traceback
 import types
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
 import requests
-import tap_eloqua
-import tap_eloqua.client
-from login_redirect import make_requests_proxy
+
+LOGIN = "https://login.eloqua.com"
+MODES = ("mock", "cli")
+MODE = ""
 
 START_DATE = "2020-01-01T00:00:00Z"  # before every fixture record
 REIMPORTED = 3
@@ -78,11 +88,11 @@ def site_user_password():
     )
 
 
-def first_refresh_token(target):
+def first_refresh_token():
     """What a tap user does once: obtain a refresh token (here with the password grant)."""
     site, user, password = site_user_password()
     response = requests.post(
-        target.rstrip("/") + "/auth/oauth2/token",
+        LOGIN + "/auth/oauth2/token",
         auth=(
             os.environ.get("ELOQUA_CLIENT_ID", "test-client"),
             os.environ.get("ELOQUA_CLIENT_SECRET", "test-secret"),
@@ -103,7 +113,17 @@ def first_refresh_token(target):
 
 
 def run_tap(*args):
-    """Run tap_eloqua.main() with the given command line; return its stdout."""
+    """Run the tap with the given command line; return its stdout. In `mock` mode that is
+    tap_eloqua.main() with sys.argv set, in this process; in `cli` mode the venv's
+    `tap-eloqua` console script, as a subprocess inheriting the proxy variables."""
+    if MODE == "cli":
+        script = os.path.join(os.path.dirname(sys.executable), "tap-eloqua")
+        sys.stderr.flush()
+        done = subprocess.run([script, *args], stdout=subprocess.PIPE, text=True, check=False)
+        check(done.returncode == 0, "tap-eloqua %s exited %d" % (" ".join(args), done.returncode))
+        return done.stdout
+    import tap_eloqua
+
     sys.argv = ["tap-eloqua", *args]
     buf = io.StringIO()
     with contextlib.redirect_stdout(buf):
@@ -178,11 +198,13 @@ def select(catalog, stream_ids, max_fields=None):
 
 
 class Bulk:
-    def __init__(self, target):
+    def __init__(self):
         site, user, password = site_user_password()
-        self.base = target.rstrip("/") + "/api/bulk/2.0"
         self.session = requests.Session()
         self.session.auth = ("%s\\%s" % (site, user), password)
+        identity = self.session.get(LOGIN + "/id", timeout=60)
+        check(identity.status_code == 200, "GET /id answered %d" % identity.status_code)
+        self.base = identity.json()["urls"]["base"] + "/api/bulk/2.0"
 
     def call(self, method, path, expect, **kwargs):
         response = self.session.request(method, self.base + path, timeout=60, **kwargs)
@@ -443,14 +465,43 @@ def run_syncs(bulk, workdir, config_path, catalog):
 
 
 def main():
-    target = os.environ.get("EMULATOR_URL")
-    if not target:
-        print("EMULATOR_URL is not set", file=sys.stderr)
+    global MODE
+    MODE = sys.argv[1] if len(sys.argv) > 1 else ""
+    if MODE not in MODES:
+        print("usage: drive_tap_eloqua.py mock|cli", file=sys.stderr)
         return 2
+    if MODE == "cli":
+        proxy = os.environ.get("HTTPS_PROXY") or os.environ.get("https_proxy")
+        if not proxy:  # without it the tap would sign in to the real login.eloqua.com
+            print(
+                "HTTPS_PROXY is not set: point it at the emulator's --proxy-port", file=sys.stderr
+            )
+            return 2
+        print("tap-eloqua console script through HTTPS_PROXY=%s" % proxy)
+        return drive()
 
+    from emulator.testing import mock_eloqua
+
+    # --- the only patch: the length of the tap's back-off between sync polls.
+    # sync_bulk_obj() calls time.sleep(next_sleep_interval(...)), a random 2-300 s that
+    # doubles each poll (2 s, then 2-4 s, ... under the default polls:1 progression).  The
+    # `time` name in tap_eloqua.sync is swapped for a namespace whose sleep() waits at most
+    # SLEEP_CAP s; time.time() and the number and order of polls are the tap's own.
+    # (`tap_eloqua.sync` the attribute is the sync() function, which tap_eloqua/__init__.py
+    # imports over the submodule's name, hence importlib.)
+    if os.environ.get("TAP_REAL_SLEEP") != "1":
+        importlib.import_module("tap_eloqua.sync").time = types.SimpleNamespace(
+            time=time.time, sleep=lambda seconds: time.sleep(min(seconds, SLEEP_CAP))
+        )
+    with mock_eloqua() as eloqua:
+        print("emulator (mock_eloqua):", eloqua.url)
+        return drive()
+
+
+def drive():
     workdir = os.environ.get("TAP_WORKDIR") or tempfile.mkdtemp(prefix="tap_eloqua_")
     os.makedirs(workdir, exist_ok=True)
-    refresh_token = os.environ.get("ELOQUA_REFRESH_TOKEN") or first_refresh_token(target)
+    refresh_token = os.environ.get("ELOQUA_REFRESH_TOKEN") or first_refresh_token()
     config_path = os.path.join(workdir, "config.json")
     config = {
         # REQUIRED_CONFIG_KEYS in tap_eloqua/__init__.py
@@ -466,23 +517,8 @@ def main():
         json.dump(config, fh, indent=2)
     print("config written to", config_path, file=sys.stderr)
 
-    # --- the only redirect: login host used by EloquaClient ------------------
-    tap_eloqua.client.requests = make_requests_proxy(target)
-
-    # --- the only other patch: the length of the tap's back-off between sync polls.
-    # sync_bulk_obj() calls time.sleep(next_sleep_interval(...)), a random 2-300 s that
-    # doubles each poll (2 s, then 2-4 s, ... under the default polls:1 progression).  The
-    # `time` name in tap_eloqua.sync is swapped for a namespace whose sleep() waits at most
-    # SLEEP_CAP s; time.time() and the number and order of polls are the tap's own.
-    # (`tap_eloqua.sync` the attribute is the sync() function, which tap_eloqua/__init__.py
-    # imports over the submodule's name, hence importlib.)
-    if os.environ.get("TAP_REAL_SLEEP") != "1":
-        importlib.import_module("tap_eloqua.sync").time = types.SimpleNamespace(
-            time=time.time, sleep=lambda seconds: time.sleep(min(seconds, SLEEP_CAP))
-        )
-
     catalog = run_discovery(config_path, workdir, refresh_token)
-    run_syncs(Bulk(target), workdir, config_path, catalog)
+    run_syncs(Bulk(), workdir, config_path, catalog)
     print("OK")
     return 0
 

@@ -5,8 +5,9 @@
 comes with the package's pytest plugin) serves a fresh ``:memory:`` emulator and sends every
 ``requests`` or ``httpx`` call to ``login.eloqua.com`` or any ``*.eloqua.com`` pod to it, with
 no change to the code under test: clients that hard-code ``https://login.eloqua.com/id``
-sign in to the emulator, and the base URL it answers keeps them there. Calls to any other
-host pass through untouched.
+sign in to the emulator, which answers with the Eloqua host they asked for (``Host`` and
+``X-Forwarded-Proto`` are kept), so every later call comes back through the mock, over
+``https`` as far as the client can tell. Calls to any other host pass through untouched.
 """
 
 from __future__ import annotations
@@ -127,7 +128,8 @@ def _patch_requests(netloc: str) -> Iterator[None]:
         parts = urlsplit(request.url or "")
         if is_eloqua(parts.hostname):
             request.url = urlunsplit(("http", netloc, parts.path, parts.query, parts.fragment))
-            request.headers.pop("Host", None)
+            request.headers["Host"] = parts.netloc
+            request.headers["X-Forwarded-Proto"] = parts.scheme
         return send(adapter, request, **kwargs)
 
     with mock.patch.object(adapter_class, "send", routed):
@@ -141,8 +143,10 @@ def _patch_httpx(port: int) -> Iterator[None]:
 
     def reroute(request: httpx.Request) -> None:
         if is_eloqua(request.url.host):
+            scheme, netloc = request.url.scheme, request.url.netloc.decode("ascii")
             request.url = request.url.copy_with(scheme="http", host="127.0.0.1", port=port)
-            request.headers["Host"] = f"127.0.0.1:{port}"
+            request.headers["Host"] = netloc
+            request.headers["X-Forwarded-Proto"] = scheme
 
     def routed(transport: httpx.HTTPTransport, request: httpx.Request) -> httpx.Response:
         reroute(request)

@@ -59,6 +59,16 @@ def test_httpx_sync_and_async_clients_are_routed_too() -> None:
         assert anyio.run(read_async) == 200
 
 
+def test_the_emulator_answers_with_the_eloqua_host_the_client_asked_for() -> None:
+    """Base URLs stay on Eloqua's https hosts, so clients that refuse to send tokens over
+    plain http (oauthlib) keep working and every later call comes back through the mock."""
+    with mock_eloqua():
+        by_requests = requests.get("https://login.eloqua.com/id", auth=AUTH, timeout=10).json()
+        by_httpx = httpx.get("https://secure.p03.eloqua.com/id", auth=AUTH).json()
+    assert by_requests["urls"]["base"] == "https://login.eloqua.com"
+    assert by_httpx["urls"]["base"] == "https://secure.p03.eloqua.com"
+
+
 def test_other_hosts_are_left_alone_and_everything_is_restored_after() -> None:
     nowhere = f"http://127.0.0.1:{free_port()}/id"  # nothing listens there
     with mock_eloqua(), pytest.raises(requests.ConnectionError):

@@ -129,6 +129,17 @@ def test_plain_http_requests_in_absolute_form_are_answered_for_eloqua_hosts(
     assert identity.json()["urls"]["base"] == "http://login.eloqua.com"
 
 
+def test_https_urls_in_absolute_form_are_answered_as_https(proxy: Proxy) -> None:
+    """axios 0.19 (npm eloqua) sends ``GET https://…`` in plain text to an http:// proxy."""
+    answer = raw(
+        proxy,
+        b"GET https://login.eloqua.com/id HTTP/1.1\r\nHost: login.eloqua.com\r\n"
+        b"Authorization: Basic QWNtZVxqYW5lOnB3\r\nConnection: close\r\n\r\n",
+    )
+    assert answer.startswith(b"HTTP/1.1 200")
+    assert b'"base":"https://login.eloqua.com"' in answer
+
+
 def test_a_tunnel_to_another_host_is_refused_with_a_403_that_says_why(proxy: Proxy) -> None:
     answer = raw(proxy, b"CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n")
     assert answer.startswith(b"HTTP/1.1 403 Forbidden\r\n")
