@@ -24,7 +24,11 @@ from emulator.proxy.ca import CertificateAuthority
 from emulator.proxy.server import EmulatorServer
 
 # command name → module with ``main(argv) -> int``
-COMMANDS: dict[str, str] = {"ca": "emulator.commands.ca", "fixtures": "emulator.commands.fixtures"}
+COMMANDS: dict[str, str] = {
+    "ca": "emulator.commands.ca",
+    "fixtures": "emulator.commands.fixtures",
+    "seed": "emulator.commands.seed",
+}
 
 
 def parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:

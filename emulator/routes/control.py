@@ -3,15 +3,20 @@ Eloqua credentials (moto's ``/moto-api``)."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from pathlib import Path
 
+import orjson
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.requests import Request
-from starlette.responses import FileResponse, Response
+from starlette.responses import FileResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from emulator.core.config import __version__, bundled_path
-from emulator.domain import control
+from emulator.core.types import JSONObject
+from emulator.domain import control, synthetic
+from emulator.engine import seeder
+from emulator.http.bodies import read_json
 from emulator.http.ids import EloquaId  # noqa: F401 (registers {id:eloqua})
 from emulator.http.responses import json_response
 from emulator.http.state import state_of
@@ -109,6 +114,24 @@ async def get_account_state(request: Request) -> Response:
     return json_response(found)
 
 
+NDJSON = "application/x-ndjson"
+
+
+async def seed_site(request: Request) -> Response:
+    """Synthetic records into a site (created if missing), written a chunk at a time; the
+    answer streams one JSON line per chunk written (``domain.synthetic``)."""
+    state = state_of(request)
+    order = synthetic.parse(await read_json(request))
+    plan = await state.db.write(synthetic.prepare, order, state.clock())
+    events = seeder.run(state.db, plan, state.settings.sync_chunk)
+    return StreamingResponse(_lines(events), media_type=NDJSON)
+
+
+async def _lines(events: AsyncIterator[JSONObject]) -> AsyncIterator[bytes]:
+    async for event in events:
+        yield orjson.dumps(event) + b"\n"
+
+
 def spec_path() -> Path:
     return bundled_path("openapi") / "eloqua-bulk-2.0.yaml"
 
@@ -120,6 +143,7 @@ def routes() -> list[Route]:
         Route("/_emulator/settings", get_settings, methods=["GET"], name="get_settings"),
         Route("/_emulator/metrics", get_metrics, methods=["GET"], name="get_metrics"),
         Route("/_emulator/openapi.yaml", get_spec, methods=["GET"], name="get_spec"),
+        Route("/_emulator/seed", seed_site, methods=["POST"], name="seed_site"),
         Route("/_emulator/worker/pause", pause_worker, methods=["POST"], name="pause_worker"),
         Route("/_emulator/worker/resume", resume_worker, methods=["POST"], name="resume_worker"),
         Route(
