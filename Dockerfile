@@ -38,6 +38,10 @@ RUN useradd --system --uid 10001 --user-group --home-dir /data --no-create-home 
 # ELOQUA_EMULATOR_DB=:memory: for a store that ends with the container. The proxy for clients
 # with hard-coded Eloqua hosts is off unless ELOQUA_EMULATOR_PROXY_PORT=8081 (publish it too);
 # its CA is kept on the volume, and `eloqua-emulator ca --pem` in the container prints it.
+# The server answers only loopback names and Eloqua's (a guard against DNS rebinding): when
+# other containers reach it by a name (a compose service, a CI service alias), add that name
+# with ELOQUA_EMULATOR_ALLOWED_HOSTS. Binding every interface, it warns at start that anyone
+# who reaches the port can reset it: set ELOQUA_EMULATOR_CONTROL_TOKEN when others can.
 ENV PATH=/opt/eloqua-emulator/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \

@@ -42,6 +42,13 @@ streams (activity_email_open, ...) export /activities/exports with
 `'{{Activity.CreatedAt}}' >= '<bookmark>' AND '{{Activity.CreatedAt}}' < '<now>' AND
 '{{Activity.Type}}' = 'EmailOpen'` and bookmark on `ActivityDate`.
 
+Before the full sync the driver injects one Bulk 500 (`{"error", "errorSeverity"}` with
+Retry-After, POST /_emulator/faults, `times: 1`) on the first GET of /syncs/* by the tap's
+site, that is the tap's first poll of its export; the tap retries 5xx (backoff), so the run
+must still complete, and the rule must show it fired once. The control plane is reached at
+`mock_eloqua().url` in `mock` mode, and in `cli` mode at EMULATOR_URL (without the proxy),
+else at http://login.eloqua.com through HTTP_PROXY.
+
 The expected figures come from the emulator itself: the driver runs its own exports through
 the Bulk API (plain `requests`, HTTP Basic, signing in at https://login.eloqua.com/id the
 same way the tap reaches it) and compares record ids.
@@ -64,6 +71,7 @@ import requests
 LOGIN = "https://login.eloqua.com"
 MODES = ("mock", "cli")
 MODE = ""
+CONTROL_URL = ""  # the emulator's origin for /_emulator (set by main)
 
 START_DATE = "2020-01-01T00:00:00Z"  # before every fixture record
 REIMPORTED = 3
@@ -279,6 +287,47 @@ def boundary(rows, field, bookmark):
     return {r["Id"] for r in rows if r[field] >= floor}
 
 
+# --- the emulator's control plane: a fault the tap must ride out --------------------------
+
+
+def control():
+    """A session for /_emulator: straight to EMULATOR_URL (no proxy), or through the proxy
+    to the login host when only the proxy is known."""
+    session = requests.Session()
+    session.trust_env = CONTROL_URL.startswith("http://login.eloqua.com")
+    session.headers["X-Emulator-Control"] = "1"
+    return session
+
+
+def inject_poll_500():
+    """One Bulk 500 with retry hints on the next GET /syncs/{id} of the tap's site."""
+    site, _, _ = site_user_password()
+    response = control().post(
+        CONTROL_URL + "/_emulator/faults",
+        json={
+            "method": "GET",
+            "path": "/api/bulk/2.0/syncs/*",
+            "site": site,
+            "status": 500,
+            "errorSeverity": 3,
+            "retryAfter": 1,
+            "times": 1,
+        },
+        timeout=30,
+    )
+    check(response.status_code == 201, "POST /_emulator/faults answered %d" % response.status_code)
+    rule = response.json()
+    print("injected fault %d: one 500 on the first GET /syncs/* of site %s" % (rule["id"], site))
+    return rule["id"]
+
+
+def fault_fired(rule_id):
+    session = control()
+    rule = session.get(CONTROL_URL + "/_emulator/faults/%d" % rule_id, timeout=30).json()
+    session.delete(CONTROL_URL + "/_emulator/faults/%d" % rule_id, timeout=30)
+    return rule["fired"]
+
+
 # --- the flows ----------------------------------------------------------------------------
 
 
@@ -380,8 +429,12 @@ def run_syncs(bulk, workdir, config_path, catalog):
     check(len(contacts_now) >= 300, "fewer contacts than the 300 fixtures")
     check(opens, "the emulator seeded no EmailOpen activity")
 
-    # 1. Full sync: no state, start_date 2020-01-01.
+    # 1. Full sync: no state, start_date 2020-01-01; its first poll answered by a 500.
+    rule_id = inject_poll_500()
     full = sync(workdir, "full", config_path, catalog_path)
+    fired = fault_fired(rule_id)
+    check(fired == 1, "the injected 500 fired %d times, expected 1" % fired)
+    print("full sync completed through the injected 500 (the tap retried the poll)")
     got = full.records.get("contacts", [])
     check(
         len(got) == len(contacts_now),
@@ -465,7 +518,7 @@ def run_syncs(bulk, workdir, config_path, catalog):
 
 
 def main():
-    global MODE
+    global MODE, CONTROL_URL
     MODE = sys.argv[1] if len(sys.argv) > 1 else ""
     if MODE not in MODES:
         print("usage: drive_tap_eloqua.py mock|cli", file=sys.stderr)
@@ -478,6 +531,7 @@ def main():
             )
             return 2
         print("tap-eloqua console script through HTTPS_PROXY=%s" % proxy)
+        CONTROL_URL = os.environ.get("EMULATOR_URL", "http://login.eloqua.com").rstrip("/")
         return drive()
 
     from emulator.testing import mock_eloqua
@@ -495,6 +549,7 @@ def main():
         )
     with mock_eloqua() as eloqua:
         print("emulator (mock_eloqua):", eloqua.url)
+        CONTROL_URL = eloqua.url
         return drive()
 
 

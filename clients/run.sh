@@ -96,7 +96,10 @@ proxied() {
 }
 # The console script keeps the tap's real 2-300 s back-off between sync polls (about 17 s
 # in all), so it runs beside the others rather than after them.
-start tap-eloqua-cli proxied "$VENVS/tap/bin/python" "$HERE/drive_tap_eloqua.py" cli
+# Its own site, so the fault it injects on its site's first sync poll is met by it alone;
+# EMULATOR_URL reaches the control plane without the proxy.
+start tap-eloqua-cli proxied env ELOQUA_SITE=TapCli EMULATOR_URL="http://127.0.0.1:$PORT" \
+  "$VENVS/tap/bin/python" "$HERE/drive_tap_eloqua.py" cli
 run pyeloqua "$VENVS/pyeloqua/bin/python" "$HERE/drive_pyeloqua.py"
 run eloqua-python-sdk "$VENVS/sdk/bin/python" "$HERE/drive_sdk.py"
 run tap-eloqua "$VENVS/tap/bin/python" "$HERE/drive_tap_eloqua.py" mock

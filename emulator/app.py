@@ -14,19 +14,25 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 
 from emulator import seed
+from emulator.core.clock import Clock
 from emulator.core.config import Settings
 from emulator.core.errors import EloquaError, OAuthError
 from emulator.domain.directory import load_directory
 from emulator.engine.callbacks import Outbound
 from emulator.engine.worker import Worker
 from emulator.http import errors
+from emulator.http.faults import FaultInjector, load_rules
+from emulator.http.guard import AllowedHosts, ControlGuard
+from emulator.http.journal import Journal
 from emulator.http.metrics import Metrics, MetricsMiddleware
 from emulator.http.overrides import OverrideHeaders
 from emulator.http.paths import PathNormaliser
 from emulator.http.pod_headers import PodHeaders
+from emulator.http.recorder import Recorder
 from emulator.http.state import AppState
 from emulator.routes import all_routes
 from emulator.store import Store
+from emulator.store.snapshots import Shelf
 
 log = logging.getLogger("emulator")
 
@@ -35,22 +41,29 @@ def create_app(
     settings: Settings | None = None, *, clock: Callable[[], float] = time.time
 ) -> Starlette:
     settings = settings or Settings()
-    state = AppState(settings=settings, directory=load_directory(settings.users), clock=clock)
+    # ``clock`` is the source; the app's clock is emulated on top of it (/_emulator/clock)
+    emulated = clock if isinstance(clock, Clock) else Clock(clock)
+    state = AppState(settings=settings, directory=load_directory(settings.users), clock=emulated)
     metrics = Metrics()
+    state.journal = Journal(settings.journal_size)
+    if settings.faults is not None:
+        state.faults.extend(load_rules(settings.faults))
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         store = Store(settings.db)
         try:
-            loaded = store.write_sync(seed.ensure_loaded, settings.fixtures, clock())
+            loaded = store.write_sync(seed.ensure_loaded, settings.fixtures, emulated())
             log.info(
                 "fixtures %s from %s", "loaded" if loaded else "already in store", settings.fixtures
             )
             state.store = store
+            state.snapshots = Shelf(settings.snapshots_dir, settings.db)
             outbound = state.outbound = Outbound(settings.callback_timeout)
             try:
                 async with anyio.create_task_group() as tasks:
-                    state.worker = Worker(store, clock, outbound, settings.sync_chunk)
+                    state.worker = Worker(store, emulated, outbound, settings.sync_chunk)
+                    state.worker.listeners.append(metrics.sync_ended)
                     tasks.start_soon(state.worker.run, tasks)
                     state.ready = True
                     try:
@@ -64,16 +77,23 @@ def create_app(
             state.worker = None
             state.outbound = None
             state.store = None
+            if state.snapshots is not None:
+                state.snapshots.close()
+                state.snapshots = None
             store.close()
 
     routes = all_routes()
     app = Starlette(
         routes=routes,
         middleware=[
+            Middleware(AllowedHosts, settings=settings),
             Middleware(PathNormaliser, templates=[r.path for r in routes]),
+            Middleware(Recorder, state=state),
             Middleware(OverrideHeaders),
+            Middleware(ControlGuard, token=settings.control_token),
             Middleware(PodHeaders),
             Middleware(MetricsMiddleware, metrics=metrics),
+            Middleware(FaultInjector, state=state, metrics=metrics),
         ],
         exception_handlers={
             EloquaError: errors.eloqua_error,

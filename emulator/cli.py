@@ -19,7 +19,9 @@ from collections.abc import Mapping, Sequence
 import uvicorn
 
 from emulator.app import create_app
+from emulator.core import hosts
 from emulator.core.config import ENV_PREFIX, Settings, __version__, coerce
+from emulator.http import log_lines
 from emulator.proxy.ca import CertificateAuthority
 from emulator.proxy.server import EmulatorServer
 
@@ -81,14 +83,18 @@ def serve(argv: Sequence[str]) -> int:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=logging.DEBUG if settings.log_level in ("debug", "trace") else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    log_lines.configure(
+        settings.log_format,
+        logging.DEBUG if settings.log_level in ("debug", "trace") else logging.INFO,
+        access=settings.log_level,
     )
     print(f"Eloqua Bulk API emulator {__version__}", flush=True)
     for key, value in settings.describe().items():
         print(f"  {key:<17} {value}", flush=True)
     print(f"  discovery         http://{settings.host}:{settings.port}/id", flush=True)
+    warning = hosts.exposure_warning(settings.host, settings.port, settings.control_token)
+    if warning:
+        print(warning, file=sys.stderr, flush=True)
     ca = None
     if settings.proxy_port:
         try:
@@ -109,6 +115,7 @@ def serve(argv: Sequence[str]) -> int:
         port=settings.port,
         log_level=settings.log_level,
         server_header=False,
+        **log_lines.uvicorn_options(settings.log_format),
     )
     server = EmulatorServer(config, proxy_port=settings.proxy_port, ca=ca)
     server.run()

@@ -6,7 +6,8 @@ talks to Eloqua.
 * ``eloqua_server``: a fresh emulator on a loopback port for the test; its origin (point a
   client at ``<origin>/id``).
 * ``eloqua_client``: a fresh emulator served in-process through an ASGI transport, no port:
-  an ``httpx.Client`` (Starlette's test client) whose base URL is the emulator.
+  an ``httpx.Client`` (Starlette's test client) whose base URL is the emulator; it sends
+  ``X-Emulator-Control: 1``, so ``client.post("/_emulator/reset")`` works as it is.
 """
 
 from __future__ import annotations
@@ -35,5 +36,7 @@ def eloqua_server() -> Iterator[str]:
 
 @pytest.fixture
 def eloqua_client() -> Iterator[TestClient]:
-    with TestClient(create_app(Settings(db=":memory:")), base_url="http://emulator") as client:
+    app = create_app(Settings(db=":memory:", allowed_hosts="emulator"))
+    control = {"X-Emulator-Control": "1"}  # control-plane writes need no JSON body
+    with TestClient(app, base_url="http://emulator", headers=control) as client:
         yield client

@@ -90,8 +90,9 @@ def ensure_loaded(db: sqlite_utils.Database, directory: Path, now: float) -> boo
     return True
 
 
-def load(db: sqlite_utils.Database, directory: Path) -> None:
-    site = sites.TEMPLATE_SITE
+def load(db: sqlite_utils.Database, directory: Path, site: int = sites.TEMPLATE_SITE) -> None:
+    """The directory's catalogs and records into ``site`` (the template, site 0, unless
+    another is named), which holds none yet."""
     for family, name in FIELD_FILES.items():
         items = _read_json(directory / name)
         catalog.insert_fields(db, site, family, 0, (_field_row(family, i) for i in items))
@@ -139,6 +140,20 @@ def load(db: sqlite_utils.Database, directory: Path) -> None:
             raise FixtureError(f"{path}: {exc}") from exc
     for kind, name in REST_FILES.items():
         rest_assets.insert(db, site, kind, _read_json(directory / name))
+
+
+def load_set(db: sqlite_utils.Database, directory: Path, site: int) -> None:
+    """A fixture set from a client (``POST /_emulator/seed``) into a site: whatever stops
+    it (a malformed file, an item without its keys, two records with one id) is a
+    :class:`FixtureError`, and the caller's transaction takes back what was written."""
+    if not directory.is_dir():
+        raise FixtureError(f"{directory} is not a directory")
+    try:
+        load(db, directory, site)
+    except FixtureError:
+        raise
+    except (sqlite3.Error, KeyError, TypeError, ValueError, AttributeError, OSError) as exc:
+        raise FixtureError(f"{directory}: {type(exc).__name__}: {exc}") from exc
 
 
 def _field_row(family: str, item: JSONObject) -> tuple[int, JSONObject, list[str]]:

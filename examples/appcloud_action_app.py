@@ -8,11 +8,11 @@ Against the emulator (``make run`` in another terminal)::
     ELOQUA_LOGIN=http://127.0.0.1:8080 ELOQUA_AUTH='Acme\\jane:pw' \\
         .venv/bin/uvicorn examples.appcloud_action_app:app --port 9000
     curl -u 'Acme\\jane:pw' http://127.0.0.1:8080/id     # the site exists once signed in
-    curl -X POST http://127.0.0.1:8080/_emulator/appcloud/instances -d '{"site": "Acme",
-      "type": "action", "notificationUrl":
+    curl -H 'Content-Type: application/json' http://127.0.0.1:8080/_emulator/appcloud/instances \\
+      -d '{"site": "Acme", "type": "action", "notificationUrl":
       "http://127.0.0.1:9000/notify?instance={InstanceId}&execution={ExecutionId}"}'
-    curl -X POST http://127.0.0.1:8080/_emulator/appcloud/instances/<instanceId>/executions \\
-      -d '{"recordIds": [1, 2, 3]}'
+    curl -H 'Content-Type: application/json' -d '{"recordIds": [1, 2, 3]}' \\
+      http://127.0.0.1:8080/_emulator/appcloud/instances/<instanceId>/executions
 """
 
 from __future__ import annotations

@@ -22,7 +22,8 @@ Steps, each logged with the time since the start:
    port published on a free loopback port.
 6. Healthy: podman has no systemd here to schedule HEALTHCHECK, so ``podman healthcheck run``
    is called in a loop until it passes (docker: its own status, polled). Then: the server
-   runs as a non-root user and keeps its database on the ``/data`` volume.
+   runs as a non-root user, keeps its database on the ``/data`` volume, and refuses a
+   foreign ``Host`` (DNS rebinding).
 7. The contract kit against ``http://127.0.0.1:PORT`` (taken for an emulator because it
    answers ``/_emulator/health``): discovery and the contact import scenario, which reads
    its rows back through an export. At least two tests must pass, none may fail or skip.
@@ -308,6 +309,13 @@ class Check:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/_emulator/health", timeout=5) as r:
             answer = r.read().decode()
         self.log(f"runs as uid {int(uid)}, database {db} on a volume; health says {answer}")
+        # DNS rebinding: a name the image was not told to answer is refused, loopback is not
+        foreign = httpx.get(
+            f"http://127.0.0.1:{port}/_emulator/health", headers={"Host": "evil.example"}
+        )
+        if foreign.status_code != 400:
+            raise CheckFailed(f"Host: evil.example was answered {foreign.status_code}, not 400")
+        self.log("Host: evil.example refused with 400")
 
     def proxy(self, cid: str, proxy_port: int) -> None:
         """The proxy port answers a hard-coded Eloqua host over TLS with the CA the

@@ -35,6 +35,10 @@ SPECS = [
 ]
 
 
+LOCAL = "http://localhost"  # the test client's origin: a name the emulator answers
+CONTROL = {"X-Emulator-Control": "1"}  # what a program sends to the control plane
+
+
 def basic(site: str = "Acme", user: str = "jane", password: str = "pw") -> dict[str, str]:
     token = base64.b64encode(f"{site}\\{user}:{password}".encode()).decode()
     return {"Authorization": f"Basic {token}"}
@@ -110,7 +114,11 @@ def client_factory(
     def make(
         settings: Settings | None = None, *, validate: bool = True, **kwargs: Any
     ) -> TestClient:
+        """A client as a test harness is: on a loopback name, and sending the control
+        plane's header (tests/http/test_control_guard.py passes ``headers={}``)."""
         app = create_app(settings or Settings(db=":memory:"), clock=clock)
+        kwargs.setdefault("base_url", LOCAL)
+        kwargs.setdefault("headers", CONTROL)
         client = TestClient(app, **kwargs)
         if validate:
             client.event_hooks = {"request": [], "response": [spec_validator]}

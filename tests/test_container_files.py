@@ -15,8 +15,9 @@ from typing import Any
 
 import pytest
 import yaml
+from starlette.testclient import TestClient
 
-from emulator import Settings
+from emulator import Settings, create_app
 from tests.conftest import ROOT
 
 SECTION = "## Running it in a container"
@@ -83,6 +84,25 @@ def github_service() -> dict[str, Any]:
                 assert isinstance(service, dict)
                 return service
     raise AssertionError("the README section has no GitHub Actions services: example")
+
+
+def github_job() -> dict[str, Any]:
+    for example in yaml_examples():
+        for job in (example.get("jobs") or {}).values():
+            if job.get("services"):
+                assert isinstance(job, dict)
+                return job
+    raise AssertionError("the README section has no GitHub Actions job with services:")
+
+
+def answers(env: dict[str, str], url: str) -> bool:
+    """Whether the image, started with ``env``, answers a client of ``url`` (the Host guard
+    refuses names it was not told)."""
+    settings = Settings(
+        db=":memory:", host="0.0.0.0", allowed_hosts=env.get("ELOQUA_EMULATOR_ALLOWED_HOSTS", "")
+    )
+    client = TestClient(create_app(settings), base_url=url)  # no lifespan: health says 503
+    return client.get("/_emulator/health").status_code != 400
 
 
 def gitlab_job() -> dict[str, Any]:
@@ -166,6 +186,7 @@ def test_the_github_actions_example_runs_the_image_health_check() -> None:
     assert shlex.split(service.get("command", shlex.join(cmd))) == cmd
     assert set(service.get("env", {})) <= OPTION_NAMES
     assert any(str(port).endswith("8080") for port in service["ports"])
+    assert answers(service.get("env", {}), github_job()["env"]["ELOQUA_BASE_URL"])
 
 
 def test_the_gitlab_example_starts_the_image_command_and_waits_on_its_health_check() -> None:
@@ -175,6 +196,8 @@ def test_the_gitlab_example_starts_the_image_command_and_waits_on_its_health_che
     assert service["entrypoint"] == entrypoint
     assert service["command"] == cmd
     assert set(service.get("variables", {})) <= OPTION_NAMES
+    # the job reaches the service at its alias: a name the emulator answers only when told
+    assert answers(service.get("variables", {}), job["variables"]["ELOQUA_BASE_URL"])
     # GitLab waits for the port only; the job polls the same check, at the service's alias
     _, command = healthcheck()
     at_alias = [part.replace("127.0.0.1", service["alias"]) for part in command]

@@ -7,7 +7,7 @@ import pytest
 from starlette.routing import Route
 
 from emulator import Settings, create_app
-from tests.conftest import basic
+from tests.conftest import LOCAL, basic
 
 ERROR_CASES = [
     ("GET", "/api/bulk/2.0/nowhere", basic(), 404),
@@ -59,7 +59,7 @@ def test_unexpected_errors_are_an_eloqua_shaped_500_without_details() -> None:
         raise RuntimeError("secret internals")
 
     app.router.routes.append(Route("/boom", explode))
-    with TestClient(app, raise_server_exceptions=False) as client:
+    with TestClient(app, base_url=LOCAL, raise_server_exceptions=False) as client:
         response = client.get("/boom")
     assert response.status_code == 500
     assert response.json() == {

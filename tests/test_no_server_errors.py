@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
 from emulator import Settings, create_app
-from tests.conftest import basic
+from tests.conftest import LOCAL, basic
 
 LISTS = [
     "/api/bulk/2.0/contacts/fields",
@@ -22,7 +22,7 @@ header_text = st.text(st.characters(min_codepoint=0x20, max_codepoint=0xFF), max
 
 @pytest.fixture(scope="module")
 def app_client():
-    with TestClient(create_app(Settings(db=":memory:"))) as client:
+    with TestClient(create_app(Settings(db=":memory:")), base_url=LOCAL) as client:
         yield client
 
 

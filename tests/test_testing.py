@@ -104,3 +104,10 @@ def test_the_in_process_client_fixture_needs_no_port(eloqua_client) -> None:
     assert bulk_base(identity).startswith("http://emulator/")
     fields = eloqua_client.get("/api/bulk/2.0/contacts/fields", auth=AUTH)
     assert fields.status_code == 200
+
+
+def test_the_in_process_client_fixture_drives_the_control_plane_as_it_is(eloqua_client) -> None:
+    eloqua_client.get("/id", auth=AUTH)
+    reset = eloqua_client.post("/_emulator/reset")
+    assert reset.status_code == 200
+    assert reset.json()["sites"] == 0

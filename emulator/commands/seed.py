@@ -11,6 +11,7 @@ summary to stdout.
 from __future__ import annotations
 
 import argparse
+import os
 import sqlite3
 import sys
 import time
@@ -22,12 +23,13 @@ import orjson
 
 from emulator import seed
 from emulator.commands.progress import Progress
-from emulator.core.config import MEMORY, Settings, bundled_path
+from emulator.core.config import ENV_PREFIX, MEMORY, Settings, bundled_path
 from emulator.core.errors import EloquaError
 from emulator.core.types import JSONObject
 from emulator.domain import synthetic
 from emulator.store import Store
 
+TOKEN_VARIABLE = ENV_PREFIX + "CONTROL_TOKEN"
 READ_TIMEOUT = 600.0  # a chunk may wait behind other writes; minutes of silence is a fault
 
 
@@ -59,6 +61,13 @@ def parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="with --db: the fixtures a new site is copied from, as the server's --fixtures "
         "(default: the bundled ones)",
+    )
+    cli.add_argument(
+        "--control-token",
+        default=None,
+        metavar="TOKEN",
+        help="with --url: the token the emulator was started with (its --control-token), "
+        "if any (default: $ELOQUA_EMULATOR_CONTROL_TOKEN)",
     )
     cli.add_argument("--quiet", action="store_true", help="no progress bar")
     return cli
@@ -98,7 +107,8 @@ def main(argv: Sequence[str]) -> int:
             fixtures = args.fixtures or bundled_path("fixtures")
             summary = follow(into_file(args.db, fixtures, order), quiet=args.quiet)
         else:
-            summary = follow(into_server(args.url, order), quiet=args.quiet)
+            token = args.control_token or os.environ.get(TOKEN_VARIABLE, "")
+            summary = follow(into_server(args.url, order, token), quiet=args.quiet)
     except EloquaError as exc:
         return _refused(exc.body())
     except (httpx.HTTPError, seed.FixtureError, sqlite3.Error, OSError) as exc:
@@ -126,11 +136,12 @@ def into_file(path: str, fixtures: Path, order: synthetic.Order) -> Iterator[JSO
         store.close()
 
 
-def into_server(url: str, order: synthetic.Order) -> Iterator[JSONObject]:
+def into_server(url: str, order: synthetic.Order, token: str = "") -> Iterator[JSONObject]:
     """The run in a running emulator: its answer's lines as they come."""
     timeout = httpx.Timeout(30.0, read=READ_TIMEOUT)
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
     with (
-        httpx.Client(base_url=url.rstrip("/"), timeout=timeout) as client,
+        httpx.Client(base_url=url.rstrip("/"), timeout=timeout, headers=headers) as client,
         client.stream("POST", "/_emulator/seed", json=order.body()) as response,
     ):
         if response.status_code != 200:

@@ -14,11 +14,14 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from emulator.core import control_access, hosts
+
 __version__ = "0.1.0"
 
 ENV_PREFIX = "ELOQUA_EMULATOR_"
 MEMORY = ":memory:"
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
+LOG_FORMATS = ("text", "json")
 _PROGRESSION = re.compile(r"^(immediate|manual|polls:[1-9]\d{0,3}|seconds:\d+(\.\d+)?)$")
 
 
@@ -120,6 +123,51 @@ class Settings:
             "use) and the host certificates it signs"
         },
     )
+    snapshots_dir: Path | None = field(
+        default=None,
+        metadata={
+            "help": "directory of the named snapshots of /_emulator/snapshots (default: "
+            "<db>.snapshots beside the database file; for ':memory:' a temporary directory "
+            "removed at shutdown)"
+        },
+    )
+
+    allowed_hosts: str = field(
+        default="",
+        metadata={
+            "help": "more Host names to answer, comma-separated (a CI service name, "
+            "'*.example.test' for a domain's names, '*' for any), besides localhost, "
+            "127.0.0.1, [::1], eloqua.com, *.eloqua.com and the --host interface: any other "
+            "name gets a 400 (a guard against DNS rebinding)"
+        },
+    )
+    control_token: str = field(
+        default="",
+        repr=False,
+        metadata={
+            "help": "when set, every /_emulator/ request but GET /_emulator/health needs "
+            "Authorization: Bearer TOKEN (for a port others can reach); never printed"
+        },
+    )
+
+    faults: Path | None = field(
+        default=None,
+        metadata={
+            "help": "JSON file of fault rules (an array of what POST /_emulator/faults "
+            "takes), in force from the start"
+        },
+    )
+    journal_size: int = field(
+        default=1000,
+        metadata={"help": "requests the journal (GET /_emulator/requests) keeps; 0 keeps none"},
+    )
+    log_format: str = field(
+        default="text",
+        metadata={
+            "help": "log lines: text, or json (one object a line on stderr: time, level, "
+            "request id, and method, path, status and duration for each request)"
+        },
+    )
 
     # Eloqua's limits (reference §3.2, §13.3); not options.
     list_limit_max: int = 1000
@@ -149,6 +197,16 @@ class Settings:
             problems.append("callback_timeout must be positive")
         if self.staging_quota_kb < 0:
             problems.append("staging_quota_kb must be 0 (no limit) or more")
+        try:
+            hosts.parse_names(self.allowed_hosts)
+        except ValueError as exc:
+            problems.append(str(exc))
+        if self.control_token and not control_access.TOKEN.fullmatch(self.control_token):
+            problems.append("control_token must be printable ASCII without spaces")
+        if not 0 <= self.journal_size <= 1_000_000:
+            problems.append("journal_size must be 0-1000000")
+        if self.log_format not in LOG_FORMATS:
+            problems.append(f"log_format must be one of {', '.join(LOG_FORMATS)}")
         if problems:
             raise ValueError("; ".join(problems))
 
@@ -178,12 +236,15 @@ class Settings:
         return cls(**values)
 
     def describe(self) -> dict[str, str]:
-        """The effective configuration, as printed at start."""
-        return {name: str(getattr(self, name)) for name, _, _ in self.options()}
+        """The effective configuration, as printed at start; the control token is hidden."""
+        shown = {name: str(getattr(self, name)) for name, _, _ in self.options()}
+        if self.control_token:
+            shown["control_token"] = "(set, hidden)"
+        return shown
 
 
 def coerce(name: str, default: Any, raw: str) -> Any:
-    if name in ("fixtures", "users", "ca_dir"):
+    if name in ("fixtures", "users", "ca_dir", "snapshots_dir", "faults"):
         return Path(raw)
     if isinstance(default, bool):
         return raw.lower() in ("1", "true", "yes", "on")

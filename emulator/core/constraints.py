@@ -116,6 +116,20 @@ APPCLOUD_ASSET_ID = "Must be a non-negative integer."  # control plane
 APPCLOUD_EXECUTION_ID = "Must be a positive integer."  # control plane
 APPCLOUD_EXECUTION_TAKEN = "The site has an execution with this id."  # control plane
 APPCLOUD_EXECUTION_UNKNOWN = "No execution of this instance with this id."  # control plane
+# State and clock (control plane: domain/control, domain/snapshots, core/clock).
+RESET_KEY = "Not a reset parameter: site."
+CONTROL_SITE_NAME = "Must be a non-empty site name without a backslash."
+SNAPSHOT_NAME = "Must be 1 to 64 letters, digits, dots, underscores or hyphens, not only dots."
+SNAPSHOT_UNKNOWN = "No snapshot of this name."
+SNAPSHOT_VERSION = "The snapshot is of store format {found}; this emulator reads format {expected}."
+SNAPSHOT_UNREADABLE = "The file is not a snapshot of this emulator: {reason}."
+FIXTURES_KEY = "Not a parameter of a fixture set: site, fixtures."
+FIXTURES_DIRECTORY = "Must be the path of a directory of fixture files on the emulator's host."
+FIXTURES_INVALID = "The fixture set does not load: {reason}."
+CLOCK_SECONDS = "Must be a number of seconds greater than 0 (the clock never goes back)."
+CLOCK_MOMENT = "Must be an ISO 8601 date-time such as 2027-01-15T08:00:00Z, up to year 9999."
+CLOCK_BACKWARDS = "The clock shows {now} and never goes back."
+CLOCK_KEY = "Not a parameter: {key}."
 
 # OAuth 2.0 error codes and descriptions, reference §2.3 (RFC 6749 §5.2 shape).
 OAUTH_INVALID_REQUEST = "invalid_request"
@@ -238,3 +252,64 @@ FILTER_SEGMENT_RULE = (
     "segment AND (date OR date)."
 )  # 19B notice, reference §7
 FILTER_DATE_VALUE = "Must be a date such as 'YYYY-MM-DD HH:MM:SS' for {statement}."
+
+# Outcomes on demand and run-time progression (control plane, domain/outcomes, core/policies).
+OUTCOME_UNKNOWN_KEY = "Not a property of a forced outcome: {allowed}."
+OUTCOME_SITE = "Must be the name of a site."
+OUTCOME_STATUS = "Must be one of error, warning, active."
+OUTCOME_TARGET = "Name a definition or a sync (exactly one)."
+OUTCOME_DEFINITION = "Must be the URI of an import, export or sync action definition."
+OUTCOME_DEFINITION_UNKNOWN = "No such definition in the site."
+OUTCOME_SYNC = "Must be a sync URI, such as /syncs/12."
+OUTCOME_SYNC_STARTED = "The sync has started; only a pending sync takes an outcome."
+OUTCOME_SYNC_TAKEN = "The sync has a forced outcome already."
+OUTCOME_LOG = "Must be an object with statusCode (ELQ-nnnnn), and optionally message and count."
+OUTCOME_LOG_ONLY_ERROR = "A log line is forced with status error only."
+OUTCOME_CODE = "Must be an Eloqua status code of the form ELQ-nnnnn."
+OUTCOME_MESSAGE = "Must be a string of at most 1000 characters."
+OUTCOME_COUNT = "Must be an integer of at least 0."
+OUTCOME_REJECTS = "Must be an integer of at least 0."
+OUTCOME_REJECTS_ONLY_WARNING = "Rejects are forced with status warning only."
+OUTCOME_REJECTS_KIND = (
+    "Only imports of contacts, accounts, custom objects, events, opportunities and campaign "
+    "responses reject rows; force error or active for this definition."
+)
+OUTCOME_ID_UNKNOWN = "No forced outcome with this id."
+OUTCOME_APPLIED = "The outcome is being applied to its sync; it goes when the sync ends."
+SYNC_NOT_HELD = "No forced active outcome holds this sync."
+PROGRESSION_POLICY = "Must be immediate, manual, polls:N (N from 1 to 9999) or seconds:S."
+PROGRESSION_UNKNOWN_KEY = "Not a property of a progression policy: policy, site, sync."
+PROGRESSION_SYNC_SITE = "A sync's policy needs its site."
+PROGRESSION_NO_OVERRIDE = "No policy is set for this {target}."
+
+# Faults, the request journal and sync timelines (control plane; domain/faults,
+# http/journal, domain/timeline). [INF]: the emulator's own texts.
+FAULT_UNKNOWN_PROPERTY = "Not a property of a fault rule."
+FAULT_OUTCOME = "A rule needs status, latencyMs or fault; status and fault exclude each other."
+FAULT_PATH = (
+    "Must be a path pattern starting with '/', at most 500 characters "
+    "(* and ? within a segment, ** across segments)."
+)
+FAULT_METHOD = "Must be null (any) or one of: {values}."
+FAULT_SITE = "Must be null (any) or a site name of 1 to 100 characters."
+FAULT_STATUS = "Must be one of: {values}."
+FAULT_KIND = "Must be 'connection_reset'."
+FAULT_PROBABILITY = "Must be a number from 0 to 1."
+FAULT_SEED = "Must be an integer."
+FAULT_TIMES = "Must be null (forever) or an integer from 1 to {high}."
+FAULT_LATENCY = (
+    'Must be milliseconds from 0 to {high}, {{"dist": "uniform", "min": ms, "max": ms}} '
+    'or {{"dist": "lognormal", "median": ms, "sigma": s}}.'
+)
+FAULT_RETRY_AFTER = "Must be null (no Retry-After) or whole seconds from 0 to 86400."
+FAULT_SEVERITY = "Must be an integer from 0 to 3."
+FAULT_ERROR = "Must be a string of 1 to 500 characters."
+FAULT_ONLY_WITH = "Only allowed with status {statuses}."
+FAULT_RULES_LIST = "Must be a JSON array of fault rules."
+FAULT_UNKNOWN = "No fault rule has this id."
+FAULT_TOO_MANY_REQUESTS = "Too Many Requests"  # reference §13.2, the status text
+FAULT_UNAVAILABLE = "The service is unavailable."  # reference §13.2: 503 timeout/unavailable
+JOURNAL_STATUS = "Must be an HTTP status such as 404, or a class such as 5xx."
+JOURNAL_SINCE = "Must be an ISO 8601 time such as 2026-01-01T00:00:00Z, or epoch seconds."
+JOURNAL_LIMIT = "Must be an integer from 1 to {high}."
+JOURNAL_PATH = "Must be a path pattern starting with '/'."

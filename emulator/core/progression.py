@@ -83,3 +83,10 @@ class Polls:
     def clear(self) -> None:
         with self._lock:
             self._seen.clear()
+
+    def forget_site(self, site_id: int) -> None:
+        """Forget the reads of one site's syncs (the site was reset; its sync ids will be
+        given again)."""
+        with self._lock:
+            for key in [key for key in self._seen if key[0] == site_id]:
+                del self._seen[key]

@@ -2,20 +2,113 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 
 from emulator import seed
-from emulator.core import constraints
-from emulator.core.errors import Failure, NotFound
+from emulator.core import constraints, timestamps
+from emulator.core.errors import Failure, NotFound, ValidationFailed
+from emulator.core.types import JSONObject
 from emulator.domain import syncs
-from emulator.store import identity, records, sites
+from emulator.store import identity, records, scratch, sites
+
+
+def parse_reset(body: Any) -> str | None:
+    """The site ``POST /_emulator/reset`` names, or None (no body, or ``{}``) for all."""
+    if body is None:
+        return None
+    if not isinstance(body, dict):
+        raise ValidationFailed(
+            [Failure("body", constraints.BODY_NOT_OBJECT, None, has_value=False)]
+        )
+    failures = [Failure(key, constraints.RESET_KEY, key) for key in body if key != "site"]
+    site = body.get("site")
+    if "site" in body and (not isinstance(site, str) or not site.strip()):
+        failures.append(Failure("site", constraints.CONTROL_SITE_NAME, site))
+    if failures:
+        raise ValidationFailed(failures)
+    return site.strip() if isinstance(site, str) else None
 
 
 def reset(db: sqlite_utils.Database, fixtures: Path, now: float) -> None:
+    """Forget every site and reload the template."""
     sites.clear_everything(db)
+    scratch.forget(db)
     seed.ensure_loaded(db, fixtures, now)
+
+
+def reset_site(db: sqlite_utils.Database, site: str) -> int:
+    """Forget one site (records, catalogs, definitions, staged data, syncs, users, tokens);
+    its id. The next sign-in creates it again from the template, as a new site."""
+    site_id, _ = _site(db, site)
+    sites.clear_site(db, site_id)
+    scratch.forget(db, site_id)
+    return site_id
+
+
+@dataclass(frozen=True)
+class FixtureSet:
+    """A directory of fixture files (the layout of ``fixtures/``) to load into a site."""
+
+    site: str
+    directory: Path
+
+
+def names_fixture_set(body: Any) -> bool:
+    """Whether a ``POST /_emulator/seed`` body loads a fixture set (it has ``fixtures``)
+    rather than synthetic records."""
+    return isinstance(body, dict) and "fixtures" in body
+
+
+def parse_fixture_set(body: JSONObject) -> FixtureSet:
+    failures = [
+        Failure(key, constraints.FIXTURES_KEY, key)
+        for key in body
+        if key not in ("site", "fixtures")
+    ]
+    site = body.get("site")
+    if not isinstance(site, str) or not site.strip() or "\\" in site:
+        failures.append(Failure("site", constraints.CONTROL_SITE_NAME, site))
+    directory = body.get("fixtures")
+    if not isinstance(directory, str) or not directory.strip() or "\0" in directory:
+        failures.append(Failure("fixtures", constraints.FIXTURES_DIRECTORY, directory))
+    if failures:
+        raise ValidationFailed(failures)
+    assert isinstance(site, str)
+    assert isinstance(directory, str)
+    return FixtureSet(site.strip(), Path(directory.strip()))
+
+
+def load_fixture_set(db: sqlite_utils.Database, order: FixtureSet, now: float) -> JSONObject:
+    """The set's catalogs and records replace the site's (created, without the template, if
+    no one has signed in to it), in the caller's one transaction: a set that does not load
+    changes nothing. The site's definitions, staged data, syncs and users stay; links
+    between its old records (account users, opportunity contacts) go with them."""
+    if not order.directory.is_dir():
+        raise ValidationFailed(
+            [Failure("fixtures", constraints.FIXTURES_DIRECTORY, str(order.directory))]
+        )
+    found = identity.find_site(db, order.site)
+    if found is None:
+        site_id = identity.insert_site(db, order.site, timestamps.from_epoch(now))
+        name = order.site
+    else:
+        site_id, name = found
+        sites.clear_records(db, site_id)
+    try:
+        seed.load_set(db, order.directory, site_id)
+    except seed.FixtureError as exc:
+        reason = constraints.FIXTURES_INVALID.format(reason=exc)
+        raise ValidationFailed([Failure("fixtures", reason, str(order.directory))]) from None
+    return {
+        "site": name,
+        "fixtures": str(order.directory),
+        "digest": seed.digest(order.directory),
+        "rows": sites.count_records(db, site_id),
+    }
 
 
 def summary(db: sqlite_utils.Database) -> dict[str, object]:

@@ -9,6 +9,10 @@ from typing import Any
 from emulator.core import logs
 from emulator.core.types import JSONObject
 
+# The reject of a row forced through the control plane: a real reject code (reference
+# §13.1, "Invalid field value."), counted with the rejected values (ELQ-00144).
+FORCED_REJECT = "ELQ-00040"
+
 # (created, updated, linked) log codes per family, reference §13.4.
 COUNTS: dict[str, tuple[str | None, str | None, str | None]] = {
     "contacts": ("ELQ-00004", "ELQ-00022", None),
@@ -41,6 +45,7 @@ class Outcome:
     missing_keys: list[tuple[str, int]] = field(default_factory=list)
     rejects: list[tuple[int, JSONObject]] = field(default_factory=list)
     actions: list[logs.Entry] = field(default_factory=list)  # the sync actions' lines
+    forced: bool = False  # a warning forced through the control plane (domain/outcomes)
 
     def saved(self) -> dict[str, Any]:
         """What a chunk commits with the sync's progress (rejects are stored as rows and
@@ -72,7 +77,13 @@ class Outcome:
 
     @property
     def status(self) -> str:
-        troubled = self.rejected or self.ignored_keys or self.unmatched or self.unknown_users
+        troubled = (
+            self.rejected
+            or self.ignored_keys
+            or self.unmatched
+            or self.unknown_users
+            or self.forced
+        )
         return "warning" if troubled else "success"
 
 

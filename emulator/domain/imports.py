@@ -86,15 +86,20 @@ def step(
     definition: JSONObject,
     now: float,
     chunk: int | None = None,
+    *,
+    forced_rejects: int | None = None,
 ) -> tuple[Outcome, bool]:
     """Apply the sync's next chunk (``chunk`` staged rows, ``CHUNK`` by default, across
     files) and keep its progress with it, in the caller's transaction: the outcome so far,
     and whether that was the last chunk. The chunk's rejects are written here;
-    ``Outcome.rejects`` holds them."""
+    ``Outcome.rejects`` holds them. ``forced_rejects``: a warning forced through the
+    control plane, rejecting the sync's first rows (``domain.outcomes``)."""
     fields = targets(db, site_id, family, parent_id, definition)
     run = _Run(db, site_id, family, parent_id, definition, fields, now)
+    run.forced = forced_rejects or 0
     done = sync_rows.progress(db, site_id, sync_id) or {}
     outcome = run.outcome = Outcome.restore(done.get("outcome"))
+    outcome.forced = outcome.forced or forced_rejects is not None
     at = Position(*done.get("at", (0, 0, 0)))
     files = staging.files_of_sync(db, site_id, sync_id)
     size = chunk or CHUNK
@@ -218,6 +223,7 @@ class _Run:
             self.import_rule = "updateOnly"  # responses come from Eloqua; an import updates them
         self.actions: list[JSONObject] = list(definition.get("syncActions") or [])
         self.stamp = timestamps.from_epoch(now)
+        self.forced = 0  # rows up to this recordIndex are rejected (``step``)
         table = tables.table_of(family)
         self.next_id = records.next_record_id(db, table, site_id, parent_id)
         self.outcome = Outcome()
@@ -256,6 +262,12 @@ class _Run:
         )
 
     def apply(self, seen: import_rows.Seen, targets: Targets) -> None:
+        if self.forced:
+            forced = import_rows.leading(self.db, self.forced)
+            invalid = [self.plan.identifier or next(iter(self.fields))]
+            for index, data in forced:
+                self._add(index, data, invalid, import_outcome.FORCED_REJECT, "invalid_values")
+            import_rows.discard(self.db, [index for index, _ in forced])
         earlier = len(self.outcome.rejects)
         for index, data in import_rows.problems(self.db):
             self._reject(index, data)

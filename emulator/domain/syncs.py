@@ -192,16 +192,21 @@ def list_syncs(
     policy: str,
     now: float,
     polls: progression.Polls,
+    own: Mapping[int, str] | None = None,
 ) -> tuple[Page, ListQuery]:
+    """``own``: the syncs whose policy is not ``policy`` (set at run time, by sync id)."""
     query = parse_list_query(params, LISTING, limit_max=limit_max)
     ids, total, more = rows.page_ids(db, principal.site_id, LISTING, query)
-    parsed = progression.Policy.parse(policy)
+    own = own or {}
     items = [
         orjson.dumps(
             render(
                 r,
                 polls.peek(
-                    (r.site_id, r.id), parsed, age=now - r.created_epoch, advanced=r.advanced
+                    (r.site_id, r.id),
+                    progression.Policy.parse(own.get(r.id, policy)),
+                    age=now - r.created_epoch,
+                    advanced=r.advanced,
                 ),
             )
         ).decode()

@@ -51,9 +51,11 @@ class Outbound:
         assert scope.cancelled_caught
         return None, f"no answer within {self.deadline:g} s"
 
-    async def notify(self, url: str, sync: JSONObject) -> None:
+    async def notify(self, url: str, sync: JSONObject) -> tuple[int | None, str | None]:
+        """A sync's callback, logged; the answer, as ``post`` gives it."""
         status, error = await self.post(url, sync)
         if status is None:
             log.warning("callback %s for %s failed: %s", url, sync.get("uri"), error)
         else:
             log.info("callback %s for %s answered %s", url, sync.get("uri"), status)
+        return status, error

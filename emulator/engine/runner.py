@@ -23,8 +23,10 @@ from emulator.domain import (
     import_outcome,
     imports,
     opportunity_links,
+    outcomes,
     staging,
     sync_actions,
+    timeline,
 )
 from emulator.domain.entities import IMPORTS, SYNC_ACTIONS
 from emulator.store import definitions as definition_rows
@@ -36,15 +38,17 @@ PRODUCT = {"imports": "Import", "exports": "Export", "syncActions": "SyncAction"
 
 def claim_pending(db: sqlite_utils.Database, now: float) -> int:
     """Every pending sync, now ``active``: the worker's rotation takes their chunks in
-    turn."""
+    turn. Outcomes forced on them are taken first (``domain.outcomes``)."""
+    outcomes.start(db)
     return rows.start_pending(db, timestamps.from_epoch(now))
 
 
 def rotation(db: sqlite_utils.Database, now: float) -> list[tuple[int, int]]:
     """Claim the pending syncs; ``(site, id)`` of every sync under way (one transaction
-    for the worker's turn)."""
+    for the worker's turn), but those a forced ``active`` outcome holds."""
     claim_pending(db, now)
-    return rows.active(db)
+    held = outcomes.held(db)
+    return [key for key in rows.active(db) if key not in held]
 
 
 @dataclass(frozen=True)
@@ -107,20 +111,29 @@ def step(
         raise LookupError(f"no sync {sync_id} in site {site_id}")
     if row.status != SyncStatus.ACTIVE.value:
         return row
+    forced = outcomes.applying(db, site_id, sync_id)
+    if forced is not None and forced.status == SyncStatus.ACTIVE.value:
+        return row  # held until released
+    if forced is not None and forced.status == SyncStatus.ERROR.value:
+        return _end(db, row, forced.status, outcomes.error_entries(forced), now)
+    rejects = forced.rejects if forced is not None else None
     definition = definition_rows.get(
         db, row.site_id, row.kind, row.family, row.parent_id, row.definition_id, now
     )
-    ended = _step(db, row, definition, now, chunk)
+    before = timeline.done(db, row)
+    ended = _step(db, row, definition, now, chunk, rejects)
+    timeline.chunk(db, row, before, ended[0] if ended else None, now)
     if ended is None:
         return row
     return _end(db, row, *ended, now)
 
 
 def run(db: sqlite_utils.Database, row: rows.SyncRow, now: float) -> rows.SyncRow:
-    """Every chunk of a claimed sync, to its end."""
+    """Every chunk of a claimed sync, to its end (or as it is, while a forced outcome holds
+    it)."""
     while True:
         final = step(db, row.site_id, row.id, now)
-        if final.status != SyncStatus.ACTIVE.value:
+        if final.status != SyncStatus.ACTIVE.value or (row.site_id, row.id) in outcomes.held(db):
             return final
 
 
@@ -138,6 +151,7 @@ def _end(
     )
     rows.set_status(db, row.site_id, row.id, status, ended_at=stamp)
     rows.set_progress(db, row.site_id, row.id, None)
+    outcomes.finish(db, row.site_id, row.id)
     final = rows.get(db, row.site_id, row.id)
     assert final is not None
     return final
@@ -149,8 +163,10 @@ def _step(
     definition: definition_rows.Row | None,
     now: float,
     chunk: int | None,
+    forced_rejects: int | None = None,
 ) -> tuple[str, list[logs.Entry]] | None:
-    """One chunk of the sync's effects; its status and log entries once it ends."""
+    """One chunk of the sync's effects; its status and log entries once it ends.
+    ``forced_rejects``: a forced warning (``domain.outcomes``)."""
     error = SyncStatus.ERROR.value
     if definition is None:
         deleted = logs.entry(
@@ -171,7 +187,15 @@ def _step(
             return external_activities.run(db, row.site_id, row.id, item, now)
         if row.kind == IMPORTS:
             outcome, finished = imports.step(
-                db, row.site_id, row.id, row.family, row.parent_id, item, now, chunk
+                db,
+                row.site_id,
+                row.id,
+                row.family,
+                row.parent_id,
+                item,
+                now,
+                chunk,
+                forced_rejects=forced_rejects,
             )
             if not finished:
                 return None

@@ -11,11 +11,12 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import anyio
 
 from emulator.core.lifecycle import SyncStatus
-from emulator.domain import exports, imports, staging
+from emulator.domain import exports, imports, staging, timeline
 from emulator.domain.syncs import render
 from emulator.engine import runner
 from emulator.engine.callbacks import Outbound
@@ -26,6 +27,17 @@ log = logging.getLogger("emulator.worker")
 IDLE = 0.25
 CALM = 2.0  # seconds with no write kept waiting before chunks are full size again
 PURGE_EVERY = 60.0
+
+
+@dataclass(frozen=True)
+class Ended:
+    """A sync that ended: what the metrics count (``seconds`` from its creation)."""
+
+    kind: str
+    family: str
+    status: str
+    seconds: float
+    rows: int
 
 
 class Worker:
@@ -43,6 +55,7 @@ class Worker:
         self._wake = anyio.Event()
         self.completed = 0
         self.paused = False
+        self.listeners: list[Callable[[Ended], None]] = []  # told of every sync that ends
 
     def notify(self) -> None:
         self._wake.set()
@@ -67,15 +80,38 @@ class Worker:
                 after = (final.site_id, final.id)
                 if final.status != SyncStatus.ACTIVE.value:
                     if final.callback_url:
-                        task_group.start_soon(
-                            self.outbound.notify, final.callback_url, render(final, 2)
-                        )
+                        task_group.start_soon(self._call_back, final, final.callback_url)
                     self.completed += 1
+                    await self._ended(final)
             # a full purge may have left more consumed rows to delete
             if not turn.under_way and turn.purged < purge:
                 with anyio.move_on_after(IDLE):
                     await self._wake.wait()
                 self._wake = anyio.Event()
+
+    async def _call_back(self, final: rows.SyncRow, url: str) -> None:
+        """The sync's callback, its answer kept on the sync's timeline."""
+        status, error = await self.outbound.notify(url, render(final, 2))
+        try:
+            await self.store.write(
+                timeline.record_callback, final, url, status, error, self.clock()
+            )
+        except Exception:  # the store closed meanwhile (shutdown)
+            log.exception("the answer of the callback of sync %s was not recorded", final.id)
+
+    async def _ended(self, final: rows.SyncRow) -> None:
+        """Tell the listeners (the metrics) that a sync ended, with the rows it did."""
+        if not self.listeners:
+            return
+        try:
+            done = await self.store.read(timeline.rows_done, final.site_id, final.id)
+        except Exception:  # not worth stopping the worker for
+            log.exception("the rows of sync %s were not counted", final.id)
+            return
+        seconds = max(self.clock() - final.created_epoch, 0.0)
+        ended = Ended(final.kind, final.family, final.status, seconds, done)
+        for listener in self.listeners:
+            listener(ended)
 
     async def _turn(
         self, now: float, after: tuple[int, int] | None, chunk: int | None, purge: int

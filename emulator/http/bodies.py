@@ -114,3 +114,24 @@ def oauth_client(request: Request, params: dict[str, str]) -> Client | None:
     if params.get("client_id"):
         return Client(params["client_id"], params.get("client_secret", ""))
     return None
+
+
+async def read_optional_json(request: Request, limit: int = JSON_BODY_MAX) -> Any:
+    """A JSON body a control call may leave out: ``None`` when there is no body (whatever
+    the content type); otherwise as :func:`read_json` reads it."""
+    raw = await read_bounded(request, limit)
+    if raw is not None and not raw.strip():
+        return None
+    kind = media_type(request)
+    if kind != "application/json":
+        raise ValidationFailed([Failure("Content-Type", c.CONTENT_TYPE_JSON, kind or None)])
+    if raw is None:
+        raise ValidationFailed(
+            [Failure("body", c.BODY_TOO_LARGE.format(limit=limit), None, has_value=False)]
+        )
+    try:
+        return orjson.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ValidationFailed([Failure("body", c.BODY_NOT_UTF8, f"byte {exc.start}")]) from None
+    except orjson.JSONDecodeError as exc:
+        raise ValidationFailed([Failure("body", c.PARSING_ERROR, str(exc))]) from None

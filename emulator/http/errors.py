@@ -16,6 +16,7 @@ from starlette.routing import Match, Route
 
 from emulator.core import constraints
 from emulator.core.errors import EloquaError, Failure, NotFound, OAuthError
+from emulator.http.faults import ConnectionCut
 from emulator.http.responses import json_response
 
 log = logging.getLogger("emulator")
@@ -62,6 +63,8 @@ def allowed_methods(request: Request) -> list[str]:
 
 
 async def server_error(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, ConnectionCut):  # on purpose, after the answer started: never sent
+        return Response(status_code=500)
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     body = {"failures": [{"field": "request", "constraint": constraints.SERVICE_ERROR}]}
     return json_response(body, 500)

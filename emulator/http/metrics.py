@@ -1,5 +1,6 @@
 """Prometheus metrics for ``/_emulator/metrics``: requests by operation and status, and
-their latency. One registry per app, so apps in one process do not share counters."""
+their latency; faults fired; syncs (how long, how many rows, by kind and status); rows
+staged and exported. One registry per app, so apps in one process do not share counters."""
 
 from __future__ import annotations
 
@@ -7,6 +8,12 @@ import time
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from emulator.domain.entities import EXPORTS
+from emulator.engine.worker import Ended
+
+SYNC_SECONDS = (0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600)
+SYNC_ROWS = (0, 1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000)
 
 
 class Metrics:
@@ -24,6 +31,45 @@ class Metrics:
             ["operation"],
             registry=self.registry,
         )
+        self.faults = Counter(
+            "eloqua_emulator_faults_fired",
+            "Faults injected (/_emulator/faults), by what they did",
+            ["kind"],
+            registry=self.registry,
+        )
+        self.sync_seconds = Histogram(
+            "eloqua_emulator_sync_seconds",
+            "Time from a sync's creation to its end",
+            ["kind", "status"],
+            buckets=SYNC_SECONDS,
+            registry=self.registry,
+        )
+        self.sync_rows = Histogram(
+            "eloqua_emulator_sync_rows",
+            "Rows a sync did: staged rows applied, or records exported",
+            ["kind", "status"],
+            buckets=SYNC_ROWS,
+            registry=self.registry,
+        )
+        self.rows_staged = Counter(
+            "eloqua_emulator_rows_staged",
+            "Rows accepted by uploads to import and sync action definitions",
+            ["kind"],
+            registry=self.registry,
+        )
+        self.rows_exported = Counter(
+            "eloqua_emulator_rows_exported",
+            "Records written by export syncs",
+            ["family"],
+            registry=self.registry,
+        )
+
+    def sync_ended(self, ended: Ended) -> None:
+        """The worker's listener: one sync ended."""
+        self.sync_seconds.labels(ended.kind, ended.status).observe(ended.seconds)
+        self.sync_rows.labels(ended.kind, ended.status).observe(ended.rows)
+        if ended.kind == EXPORTS:
+            self.rows_exported.labels(ended.family).inc(ended.rows)
 
 
 class MetricsMiddleware:

@@ -4,7 +4,9 @@ Pods answer ``/API/Bulk/2.0``, ``/api/bulk/2.0`` and ``/api/Bulk/2.0`` alike, an
 send lower-case resources (``/customobjects/9/fields``) and doubled slashes
 (``/API/Bulk/2.0//contacts/fields``). This ASGI middleware rewrites the path before
 routing: repeated slashes become one, a trailing slash goes, and each literal segment
-that matches a route's segment case-insensitively takes the route's spelling.
+that matches a route's segment case-insensitively takes the route's spelling. The control
+plane's paths (``/_emulator/``) are only cleaned of slashes: clients of Eloqua never call
+them, and a segment there may be a name whose case matters.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections.abc import Iterable
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 _SLASHES = re.compile(r"/{2,}")
+CONTROL = "/_emulator/"
 
 
 def literal_segments(templates: Iterable[str]) -> dict[str, str]:
@@ -29,8 +32,12 @@ def literal_segments(templates: Iterable[str]) -> dict[str, str]:
 
 def normalise(path: str, segments: dict[str, str]) -> str:
     path = _SLASHES.sub("/", path)
+    if path == CONTROL:
+        return path  # the dashboard's address
     if len(path) > 1 and path.endswith("/"):
         path = path.rstrip("/") or "/"
+    if path.startswith(CONTROL):
+        return path  # ours, spelled one way: its parameters (snapshot names) keep their case
     parts = path.split("/")
     return "/".join(segments.get(part.lower(), part) for part in parts)
 

@@ -1,11 +1,9 @@
 """The headers a pod puts on every Bulk answer (reference §18): ``Cache-Control: no-store``,
-``Pragma: no-cache``, ``Expires: -1`` and an ``X-Request-Id`` of 32 hex digits, a slash
-and a number, which clients log to quote to Oracle support."""
+``Pragma: no-cache``, ``Expires: -1``, and an ``X-Request-Id`` of 32 hex digits, a slash
+and a number, which clients log to quote to Oracle support (given by ``http/recorder``,
+to every answer)."""
 
 from __future__ import annotations
-
-import itertools
-import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -18,14 +16,11 @@ FIXED = [(name.lower().encode(), value.encode()) for name, value in NO_CACHE.ite
 class PodHeaders:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self._served = itertools.count(1)
-        self._instance = uuid.uuid4().hex
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not scope["path"].startswith(BULK):
             await self.app(scope, receive, send)
             return
-        request_id = f"{self._instance}/{next(self._served)}".encode()
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -36,7 +31,7 @@ class PodHeaders:
                 ]
                 message = {
                     **message,
-                    "headers": [*kept, *FIXED, (b"x-request-id", request_id)],
+                    "headers": [*kept, *FIXED],
                 }
             await send(message)
 

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from starlette.requests import Request
 
+from emulator.core.clock import Clock
 from emulator.core.config import Settings
+from emulator.core.policies import Policies
 from emulator.core.progression import Polls
 from emulator.core.types import Principal
 from emulator.domain.directory import Directory
+from emulator.domain.faults import FaultBook
 from emulator.engine.callbacks import Outbound
 from emulator.engine.worker import Worker
+from emulator.http.journal import Journal
 from emulator.store import Store
+from emulator.store.snapshots import Shelf
 
 
 class AuthCache:
@@ -52,13 +56,17 @@ class AuthCache:
 class AppState:
     settings: Settings
     directory: Directory
-    clock: Callable[[], float]
+    clock: Clock  # the emulated clock every ``now`` comes from (core/clock)
     store: Store | None = None
     worker: Worker | None = None
     outbound: Outbound | None = None
+    snapshots: Shelf | None = None  # the snapshots directory, opened by the lifespan
     ready: bool = False
     auth_cache: AuthCache = field(default_factory=AuthCache)
     polls: Polls = field(default_factory=Polls)
+    progression: Policies = field(default_factory=Policies)  # set at run time
+    faults: FaultBook = field(default_factory=FaultBook)  # /_emulator/faults, http/faults
+    journal: Journal = field(default_factory=Journal)  # /_emulator/requests, http/recorder
 
     def notify_worker(self) -> None:
         if self.worker is not None:
@@ -69,6 +77,12 @@ class AppState:
         if self.store is None:
             raise RuntimeError("the store is not open (outside the app's lifespan)")
         return self.store
+
+    @property
+    def shelf(self) -> Shelf:
+        if self.snapshots is None:
+            raise RuntimeError("no snapshots directory (outside the app's lifespan)")
+        return self.snapshots
 
 
 def state_of(request: Request) -> AppState:

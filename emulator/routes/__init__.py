@@ -5,7 +5,23 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
-from emulator.routes import appcloud, catalog, control, data, definitions, identity, rest, syncs
+from emulator.routes import (
+    appcloud,
+    catalog,
+    clock,
+    control,
+    dashboard,
+    data,
+    definitions,
+    faults,
+    identity,
+    journal,
+    outcomes,
+    progression,
+    rest,
+    snapshots,
+    syncs,
+)
 
 
 def all_routes() -> list[Route]:
@@ -18,6 +34,13 @@ def all_routes() -> list[Route]:
         *catalog.routes(),
         *definitions.routes(),
         *control.routes(),
+        *snapshots.routes(),
+        *clock.routes(),
+        *dashboard.routes(),
+        *outcomes.routes(),
+        *progression.routes(),
+        *faults.routes(),
+        *journal.routes(),
         *appcloud.routes(),
         *rest.routes(),
     ]

@@ -16,7 +16,7 @@ from emulator.core.config import __version__, bundled_path
 from emulator.core.types import JSONObject
 from emulator.domain import control, synthetic
 from emulator.engine import seeder
-from emulator.http.bodies import read_json
+from emulator.http.bodies import read_json, read_optional_json
 from emulator.http.ids import EloquaId  # noqa: F401 (registers {id:eloqua})
 from emulator.http.responses import json_response
 from emulator.http.state import state_of
@@ -34,12 +34,22 @@ async def get_health(request: Request) -> Response:
 
 
 async def reset(request: Request) -> Response:
-    """Forget every site, user, token and record; reload the fixtures."""
+    """No body (or ``{}``): forget every site, user, token and record and reload the
+    fixtures. ``{"site": name}``: forget that site alone; it comes back from the fixtures at
+    its next sign-in."""
     state = state_of(request)
+    site = control.parse_reset(await read_optional_json(request))
+    if site is not None:
+        site_id = await state.db.write(control.reset_site, site)
+        state.auth_cache.clear()
+        state.polls.forget_site(site_id)
+        state.progression.forget(site_id)
+        return await get_health(request)
     state.ready = False
     await state.db.write(control.reset, state.settings.fixtures, state.clock())
     state.auth_cache.clear()
     state.polls.clear()
+    state.progression.forget()  # site ids are reused once the sites are gone
     state.ready = True
     return await get_health(request)
 
@@ -119,9 +129,16 @@ NDJSON = "application/x-ndjson"
 
 async def seed_site(request: Request) -> Response:
     """Synthetic records into a site (created if missing), written a chunk at a time; the
-    answer streams one JSON line per chunk written (``domain.synthetic``)."""
+    answer streams one JSON line per chunk written (``domain.synthetic``). With
+    ``fixtures`` (a directory on this host), that fixture set's catalogs and records
+    replace the site's instead, in one write, answered with a JSON summary."""
     state = state_of(request)
-    order = synthetic.parse(await read_json(request))
+    body = await read_json(request)
+    if control.names_fixture_set(body):
+        fixture_set = control.parse_fixture_set(body)
+        loaded = await state.db.write(control.load_fixture_set, fixture_set, state.clock())
+        return json_response(loaded)
+    order = synthetic.parse(body)
     plan = await state.db.write(synthetic.prepare, order, state.clock())
     events = seeder.run(state.db, plan, state.settings.sync_chunk)
     return StreamingResponse(_lines(events), media_type=NDJSON)

@@ -135,6 +135,7 @@ async def stage_data(request: Request, family: str, kind: str) -> Response:
         state.clock(),
         state.settings.staging_quota_kb,
     )
+    request.app.state.metrics.rows_staged.labels(kind).inc(len(rows))
     if sync is None:
         return no_content()
     state.notify_worker()

@@ -26,14 +26,16 @@ async def create_sync(request: Request) -> Response:
 async def list_syncs(request: Request) -> Response:
     principal = await require_principal(request)
     state = state_of(request)
+    policy, own = state.progression.of_site(principal.site_id, state.settings.sync_progression)
     page, query = await state.db.read(
         syncs.list_syncs,
         principal,
         request.query_params,
         state.settings.list_limit_max,
-        state.settings.sync_progression,
+        policy,
         state.clock(),
         state.polls,
+        own,
     )
     return page_response(page, query)
 
@@ -41,11 +43,12 @@ async def list_syncs(request: Request) -> Response:
 async def get_sync(request: Request) -> Response:
     principal = await require_principal(request)
     state = state_of(request)
+    id_ = request.path_params["id"]
     item = await state.db.read_small(
         syncs.read,
         principal,
-        request.path_params["id"],
-        state.settings.sync_progression,
+        id_,
+        state.progression.text(principal.site_id, id_, state.settings.sync_progression),
         state.clock(),
         state.polls,
     )

@@ -97,6 +97,29 @@ class Store:
         with self._writer_lock, self.writer.atomic():
             return fn(self.writer, *args, **kwargs)
 
+    async def exclusive(
+        self,
+        fn: Callable[Concatenate[sqlite_utils.Database, P], T],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        """``fn(db, …)`` on the writer connection *outside* a transaction, every other write
+        (and the worker's turns) kept out meanwhile: for what SQLite refuses inside one, such
+        as the backup API replacing the whole database (``store.snapshots.restore``).
+        ``fn`` opens its own transactions."""
+        return await anyio.to_thread.run_sync(
+            lambda: self.exclusive_sync(fn, *args, **kwargs), limiter=self._write_limiter
+        )
+
+    def exclusive_sync(
+        self,
+        fn: Callable[Concatenate[sqlite_utils.Database, P], T],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        with self._writer_lock:
+            return fn(self.writer, *args, **kwargs)
+
     def read_sync(
         self,
         fn: Callable[Concatenate[sqlite_utils.Database, P], T],

@@ -319,6 +319,12 @@ def problems(db: sqlite_utils.Database) -> list[tuple[int, str]]:
     return flagged(db, "i.problem = 1")
 
 
+def leading(db: sqlite_utils.Database, last: int) -> list[tuple[int, str]]:
+    """The chunk's rows up to ``recordIndex`` ``last`` (rejects forced through the control
+    plane)."""
+    return flagged(db, "i.ordinal <= :last", {"last": last})
+
+
 def discard(db: sqlite_utils.Database, ordinals: Sequence[int]) -> None:
     db.conn.executemany("DELETE FROM import_rows WHERE ordinal = ?", ((o,) for o in ordinals))
 

@@ -487,6 +487,55 @@ def m015_rest_assets(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m016_forced_outcomes(db: sqlite_utils.Database) -> None:
+    """Outcomes forced through the control plane (``domain/outcomes``): each waits for
+    its definition's next sync (``sync_id`` set when that sync starts) or names a pending
+    sync, and goes when its sync ends or is released."""
+    db.executescript(
+        """
+        CREATE TABLE forced_outcomes (
+            site_id INTEGER NOT NULL,
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            family TEXT NOT NULL,
+            parent_id INTEGER NOT NULL,
+            definition_id INTEGER NOT NULL,
+            definition_uri TEXT NOT NULL,
+            sync_id INTEGER,
+            started INTEGER NOT NULL DEFAULT 0,
+            status TEXT NOT NULL CHECK (status IN ('error', 'warning', 'active')),
+            code TEXT,
+            message TEXT,
+            count INTEGER,
+            rejects INTEGER,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX forced_outcomes_sync ON forced_outcomes (site_id, sync_id);
+        CREATE INDEX forced_outcomes_waiting ON forced_outcomes (started);
+        """
+    )
+
+
+@migrations()
+def m017_sync_events(db: sqlite_utils.Database) -> None:
+    """What only the worker sees of a sync, for its timeline (``domain/timeline``): each
+    chunk committed (rows) and each callback sent (the answer). Kept as long as the sync."""
+    db.executescript(
+        """
+        CREATE TABLE sync_events (
+            site_id INTEGER NOT NULL,
+            sync_id INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            at TEXT NOT NULL,
+            detail TEXT NOT NULL,
+            PRIMARY KEY (site_id, sync_id, seq)
+        ) WITHOUT ROWID;
+        """
+    )
+
+
 # Tables whose site-0 rows are copied into every new site.
 SEEDED_TABLES = (
     "fields",
@@ -519,6 +568,8 @@ SITE_TABLES = (
     "executions",
     "execution_members",
     "notifications",
+    "forced_outcomes",
+    "sync_events",
 )
 
 

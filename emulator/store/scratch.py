@@ -34,3 +34,19 @@ TABLES = (
 def create(db: sqlite_utils.Database) -> None:
     for statement in TABLES:
         db.execute(statement)
+
+
+def forget(db: sqlite_utils.Database, site_id: int | None = None) -> None:
+    """Forget what the temporary tables hold for a site's syncs (every site's when
+    ``site_id`` is None), after a reset or a restore replaced the rows they describe. A sync
+    still under way then reads its identifiers again from the rows it applied, as after a
+    restart. The other tables are empty between writes; they are emptied all the same."""
+    if site_id is None:
+        for name in ("import_seen", "import_seen_syncs", *_PER_WRITE):
+            db.execute(f"DELETE FROM temp.{name}")
+        return
+    for name in ("import_seen", "import_seen_syncs"):
+        db.execute(f"DELETE FROM temp.{name} WHERE site_id = ?", [site_id])
+
+
+_PER_WRITE = ("import_rows", "import_keys", "import_matches", "action_keys")

@@ -186,3 +186,18 @@ def test_an_unreachable_emulator_is_an_error(capsys: pytest.CaptureFixture[str])
     url = f"http://127.0.0.1:{free_port()}"
     assert cli(["seed", "--site", "Acme", "--contacts", "5", "--quiet", "--url", url]) == 1
     assert capsys.readouterr().err.startswith("error: ")
+
+
+def test_an_emulator_with_a_control_token_is_seeded_with_it(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings = Settings(db=":memory:", port=free_port(), log_level="warning", control_token="t0k")
+    argv = ["seed", "--site", "Acme", "--contacts", "5", "--quiet"]
+    with serve(settings) as url:
+        assert cli([*argv, "--url", url]) == 1
+        assert "error: Authorization: The control plane needs" in capsys.readouterr().err
+        assert cli([*argv, "--url", url, "--control-token", "t0k"]) == 0
+        assert "ids 301-305" in capsys.readouterr().out
+        monkeypatch.setenv("ELOQUA_EMULATOR_CONTROL_TOKEN", "t0k")
+        assert cli([*argv, "--url", url]) == 0
+        assert "ids 306-310" in capsys.readouterr().out

@@ -38,8 +38,15 @@ def test_every_option_reads_its_environment_variable() -> None:
         "ELOQUA_EMULATOR_EXPORT_RETENTION": "PT12H",
         "ELOQUA_EMULATOR_PROXY_PORT": "8081",
         "ELOQUA_EMULATOR_CA_DIR": "/tmp/ca",
+        "ELOQUA_EMULATOR_SNAPSHOTS_DIR": "/tmp/snapshots",
+        "ELOQUA_EMULATOR_ALLOWED_HOSTS": "eloqua,*.ci.internal",
+        "ELOQUA_EMULATOR_CONTROL_TOKEN": "s3cret-token",
+        "ELOQUA_EMULATOR_FAULTS": "/tmp/faults.json",
+        "ELOQUA_EMULATOR_JOURNAL_SIZE": "50",
+        "ELOQUA_EMULATOR_LOG_FORMAT": "json",
     }
     settings = Settings.from_env(environ)
+    assert settings.control_token == "s3cret-token"  # read, though never shown
     assert settings.describe() == {
         "host": "0.0.0.0",
         "port": "9001",
@@ -57,6 +64,12 @@ def test_every_option_reads_its_environment_variable() -> None:
         "export_retention": "PT12H",
         "proxy_port": "8081",
         "ca_dir": "/tmp/ca",
+        "snapshots_dir": "/tmp/snapshots",
+        "allowed_hosts": "eloqua,*.ci.internal",
+        "control_token": "(set, hidden)",
+        "faults": "/tmp/faults.json",
+        "journal_size": "50",
+        "log_format": "json",
     }
     names = {name for name, _, _ in Settings.options()}
     assert {key.removeprefix("ELOQUA_EMULATOR_").lower() for key in environ} == names
@@ -87,6 +100,9 @@ def test_help_documents_every_option_and_its_variable() -> None:
         ("token_ttl", 0),
         ("callback_timeout", 0.0),
         ("sync_chunk", 0),
+        ("allowed_hosts", "eloqua, evil example"),
+        ("allowed_hosts", "eloqua.*"),
+        ("control_token", "two words"),
     ],
 )
 def test_bad_settings_are_refused(name, value) -> None:

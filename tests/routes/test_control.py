@@ -6,7 +6,7 @@ import yaml
 from starlette.testclient import TestClient
 
 from emulator import Settings, create_app
-from tests.conftest import basic
+from tests.conftest import LOCAL, basic
 
 
 def test_health_is_ready_once_fixtures_are_loaded(client) -> None:
@@ -18,7 +18,7 @@ def test_health_is_ready_once_fixtures_are_loaded(client) -> None:
 
 def test_health_is_503_before_the_lifespan_has_run() -> None:
     app = create_app(Settings(db=":memory:"))
-    client = TestClient(app)  # not entered: no lifespan, no store
+    client = TestClient(app, base_url=LOCAL)  # not entered: no lifespan, no store
     response = client.get("/_emulator/health")
     assert response.status_code == 503
     assert response.json()["status"] == "starting"

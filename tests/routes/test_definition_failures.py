@@ -7,7 +7,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from emulator import Settings, create_app
-from tests.conftest import basic
+from tests.conftest import LOCAL, basic
 
 GUID = "f82d50cd86a94fcab37e4ec9a98b0339"
 DASHED = "f82d50cd-86a9-4fca-b37e-4ec9a98b0339"
@@ -715,7 +715,7 @@ EXPECTED: dict[str, list[tuple[str, str, object]]] = {
 
 @pytest.fixture(scope="module")
 def shared():
-    with TestClient(create_app(Settings(db=":memory:"))) as client:
+    with TestClient(create_app(Settings(db=":memory:")), base_url=LOCAL) as client:
         yield client
 
 

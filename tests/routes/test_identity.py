@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import basic, bearer
+from tests.conftest import LOCAL, basic, bearer
 
 
 def test_id_describes_site_user_and_urls_on_the_emulators_origin(client) -> None:
@@ -20,7 +20,7 @@ def test_id_describes_site_user_and_urls_on_the_emulators_origin(client) -> None
         "lastName": "Roe",
         "emailAddress": "jane.roe@acme.example",
     }
-    base = "http://testserver"
+    base = LOCAL
     assert body["urls"] == {
         "base": base,
         "apis": {
@@ -48,8 +48,8 @@ def test_the_bulk_template_leads_to_working_routes(client) -> None:
 
 
 def test_base_follows_the_host_the_client_used(client) -> None:
-    body = client.get("/id", headers={**basic(), "Host": "pod.example:9000"}).json()
-    assert body["urls"]["base"] == "http://pod.example:9000"
+    body = client.get("/id", headers={**basic(), "Host": "secure.p03.eloqua.com:9000"}).json()
+    assert body["urls"]["base"] == "http://secure.p03.eloqua.com:9000"
 
 
 def test_the_same_login_is_the_same_site_and_user(client) -> None:

@@ -17,7 +17,7 @@ from starlette.testclient import TestClient
 from emulator import Settings, create_app
 from emulator.domain import rest_assets
 from emulator.routes.rest import OPERATIONS
-from tests.conftest import ROOT, basic, bearer
+from tests.conftest import LOCAL, ROOT, basic, bearer
 
 REST = "/api/REST/2.0"
 PATHS = {c.kind: REST + c.path for c in rest_assets.COLLECTIONS}
@@ -267,7 +267,7 @@ def test_route_names_are_the_operation_ids() -> None:
 
 @pytest.fixture(scope="module")
 def app_client():
-    with TestClient(create_app(Settings(db=":memory:"))) as client:
+    with TestClient(create_app(Settings(db=":memory:")), base_url=LOCAL) as client:
         yield client
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from contract_tests.waiting import wait_until
 from emulator.store import staging
-from tests.conftest import basic
+from tests.conftest import LOCAL, basic
 from tests.routes.bulk import BULK, Bulk
 
 EMAIL = "{{Contact.Field(C_EmailAddress)}}"
@@ -313,11 +313,11 @@ def test_staged_data_survives_a_restart(tmp_path, spec_validator) -> None:
     from emulator import Settings, create_app
 
     settings = Settings(db=str(tmp_path / "e.db"), sync_progression="immediate")
-    with TestClient(create_app(settings)) as first:
+    with TestClient(create_app(settings), base_url=LOCAL) as first:
         bulk = Bulk(first)
         uri = bulk.define("/contacts/imports", DEFINITION)
         bulk.stage(uri, [{"email": "kept1@example.com"}, {"email": "kept2@example.com"}])
-    with TestClient(create_app(settings)) as second:
+    with TestClient(create_app(settings), base_url=LOCAL) as second:
         bulk = Bulk(second)
         sync = bulk.wait(bulk.sync(uri)["uri"])
         assert sync["status"] == "success"
