@@ -38,17 +38,21 @@ RUN useradd --system --uid 10001 --user-group --home-dir /data --no-create-home 
 # ELOQUA_EMULATOR_DB=:memory: for a store that ends with the container. The proxy for clients
 # with hard-coded Eloqua hosts is off unless ELOQUA_EMULATOR_PROXY_PORT=8081 (publish it too);
 # its CA is kept on the volume, and `eloqua-emulator ca --pem` in the container prints it.
-# The server answers only loopback names and Eloqua's (a guard against DNS rebinding): when
-# other containers reach it by a name (a compose service, a CI service alias), add that name
-# with ELOQUA_EMULATOR_ALLOWED_HOSTS. Binding every interface, it warns at start that anyone
-# who reaches the port can reset it: set ELOQUA_EMULATOR_CONTROL_TOKEN when others can.
+# The Acoustic service's BEX rotations write their files below /data/acoustic-ftp
+# (<ftpUserId>/download/<file>), on the volume too: mount it to read them from the host.
+# The server answers only loopback names, Eloqua's and Acoustic's (a guard against DNS
+# rebinding): when other containers reach it by a name (a compose service, a CI service
+# alias), add that name with ELOQUA_EMULATOR_ALLOWED_HOSTS. Binding every interface, it
+# warns at start that anyone who reaches the port can reset it: set
+# ELOQUA_EMULATOR_CONTROL_TOKEN when others can.
 ENV PATH=/opt/eloqua-emulator/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     ELOQUA_EMULATOR_HOST=0.0.0.0 \
     ELOQUA_EMULATOR_PORT=8080 \
     ELOQUA_EMULATOR_DB=/data/eloqua-emulator.db \
-    ELOQUA_EMULATOR_CA_DIR=/data/ca
+    ELOQUA_EMULATOR_CA_DIR=/data/ca \
+    ELOQUA_EMULATOR_ACOUSTIC_FTP_ROOT=/data/acoustic-ftp
 VOLUME ["/data"]
 WORKDIR /data
 EXPOSE 8080 8081

@@ -5,6 +5,9 @@ login origin, e.g. ``https://login.eloqua.com``) and ``--auth`` it runs against 
 ``ELOQUA_BASE_URL`` and ``ELOQUA_AUTH`` are the environment fallbacks. A base URL that
 answers ``/_emulator/health`` (an emulator started as a CI service, say) is an emulator:
 every test runs, writes included, at full speed; ``--target`` overrides the guess.
+
+The Acoustic scenarios (``contract_tests/acoustic/``, marked ``acoustic``) have their own
+target, options and skips (``contract_tests/acoustic/target.py``).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import httpx
 import pytest
 import schemathesis
 
+from contract_tests.acoustic.target import acoustic_kind, add_options
 from contract_tests.auth import parse_auth
 from contract_tests.limits import LimitedSession, LimitedTransport, Limiter
 from contract_tests.report import Report
@@ -78,6 +82,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
         help="let tests that write records run against a pod",
     )
+    add_options(parser)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -91,8 +96,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     and record writes unless allowed."""
     for item in items:
         _name_after_operation(item)
-    if target_kind(config) == "pod":
-        _skip_on_pod(config, items)
+    acoustic = [item for item in items if item.get_closest_marker("acoustic")]
+    eloqua = [item for item in items if not item.get_closest_marker("acoustic")]
+    if eloqua and target_kind(config) == "pod":
+        _skip_on_pod(config, eloqua)
+    if acoustic and acoustic_kind(config) == "pod":
+        _skip_on_pod(config, acoustic)
     if config.getoption("--dry-run"):
         _dry_run(config, items)
 

@@ -14,6 +14,11 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 
 from emulator import seed
+from emulator.acoustic import routes as acoustic
+from emulator.acoustic import seed as acoustic_seed
+from emulator.acoustic.errors import AcousticError, TokenError
+from emulator.acoustic.files import FtpRoot
+from emulator.acoustic.rotation import Rotator
 from emulator.core.clock import Clock
 from emulator.core.config import Settings
 from emulator.core.errors import EloquaError, OAuthError
@@ -48,6 +53,7 @@ def create_app(
     state.journal = Journal(settings.journal_size)
     if settings.faults is not None:
         state.faults.extend(load_rules(settings.faults))
+    ftp = FtpRoot(settings.acoustic_ftp_root, settings.db)  # where BEX rotations write
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -57,6 +63,7 @@ def create_app(
             log.info(
                 "fixtures %s from %s", "loaded" if loaded else "already in store", settings.fixtures
             )
+            store.write_sync(acoustic_seed.ensure_loaded, settings.fixtures, emulated())
             state.store = store
             state.snapshots = Shelf(settings.snapshots_dir, settings.db)
             outbound = state.outbound = Outbound(settings.callback_timeout)
@@ -65,6 +72,9 @@ def create_app(
                     state.worker = Worker(store, emulated, outbound, settings.sync_chunk)
                     state.worker.listeners.append(metrics.sync_ended)
                     tasks.start_soon(state.worker.run, tasks)
+                    rotator = Rotator(store, ftp, emulated, settings.acoustic_empty_files)
+                    state.clock_listeners.append(rotator.rotate_due)
+                    tasks.start_soon(rotator.run)
                     state.ready = True
                     try:
                         yield
@@ -74,15 +84,21 @@ def create_app(
                 await outbound.aclose()
         finally:
             state.ready = False
+            state.clock_listeners.clear()
             state.worker = None
             state.outbound = None
             state.store = None
             if state.snapshots is not None:
                 state.snapshots.close()
                 state.snapshots = None
+            ftp.close()
             store.close()
 
-    routes = all_routes()
+    routes = [*all_routes(), *acoustic.routes()]
+    state.after_reset.append(
+        lambda db, now: acoustic_seed.reset(db, settings.fixtures, now)  # the Acoustic tables
+    )
+    state.after_reset.append(lambda db, now: ftp.empty())  # and the files rotations wrote
     app = Starlette(
         routes=routes,
         middleware=[
@@ -98,11 +114,15 @@ def create_app(
         exception_handlers={
             EloquaError: errors.eloqua_error,
             OAuthError: errors.oauth_error,
-            HTTPException: errors.http_exception,
-            Exception: errors.server_error,
+            AcousticError: acoustic.acoustic_error,
+            TokenError: acoustic.token_error,
+            # on Acoustic's paths in its envelope, elsewhere Eloqua's (emulator.http.errors)
+            HTTPException: acoustic.http_exception,
+            Exception: acoustic.server_error,
         },
         lifespan=lifespan,
     )
     app.state.emulator = state
+    app.state.acoustic_ftp = ftp
     app.state.metrics = metrics
     return app

@@ -3,6 +3,8 @@ talks to Eloqua.
 
 * ``mock_eloqua``: Eloqua hosts answered by a fresh in-process emulator for the test, as
   ``emulator.testing.mock_eloqua`` does; the fixture's ``url`` is its origin.
+* ``mock_acoustic``: the same for Acoustic Campaign's API hosts
+  (``api-campaign-us-1.goacoustic.com`` …), as ``emulator.testing.mock_acoustic`` does.
 * ``eloqua_server``: a fresh emulator on a loopback port for the test; its origin (point a
   client at ``<origin>/id``).
 * ``eloqua_client``: a fresh emulator served in-process through an ASGI transport, no port:
@@ -25,6 +27,12 @@ from emulator.core.config import Settings
 @pytest.fixture
 def mock_eloqua() -> Iterator[testing.mock_eloqua]:
     with testing.mock_eloqua() as mocked:
+        yield mocked
+
+
+@pytest.fixture
+def mock_acoustic() -> Iterator[testing.mock_acoustic]:
+    with testing.mock_acoustic() as mocked:
         yield mocked
 
 

@@ -32,6 +32,7 @@ SPECS = [
     ROOT / "openapi" / "eloqua-bulk-2.0.yaml",
     ROOT / "openapi" / "emulator-control.yaml",
     ROOT / "openapi" / "eloqua-rest-2.0.yaml",
+    ROOT / "openapi" / "acoustic-bulk-event-export.yaml",
 ]
 
 

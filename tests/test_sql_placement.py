@@ -1,7 +1,8 @@
-"""SQL lives in ``emulator/store/`` only, and the record tables are named in one place.
+"""SQL lives in ``emulator/store/`` only (and, for the Acoustic service, in its one store
+module, ``emulator/acoustic/store.py``), and the record tables are named in one place.
 
-Outside the store no string (docstrings aside) holds an SQL statement; inside it no SQL is
-rewritten by string replacement, and the record tables appear in SQL text only in
+Outside the stores no string (docstrings aside) holds an SQL statement; inside them no SQL
+is rewritten by string replacement, and the record tables appear in SQL text only in
 ``store/tables.py`` (and the schema, ``store/migrations.py``).
 """
 
@@ -17,6 +18,7 @@ from emulator.store import tables
 
 PACKAGE = Path(__file__).resolve().parent.parent / "emulator"
 STORE = PACKAGE / "store"
+ACOUSTIC_STORE = PACKAGE / "acoustic" / "store.py"
 STATEMENT = re.compile(
     r"\bSELECT\b.*\bFROM\b|\bINSERT\s+(OR\s+\w+\s+)?INTO\b|\bUPDATE\s+\S+\s+SET\b"
     r"|\bDELETE\s+FROM\b|\bCREATE\s+(TEMP\s+|TEMPORARY\s+|UNIQUE\s+)?(TABLE|INDEX|VIEW|TRIGGER)\b"
@@ -91,22 +93,33 @@ def modules(root: Path) -> list[Path]:
 
 @pytest.mark.parametrize(
     "path",
-    [p for p in modules(PACKAGE) if STORE not in p.parents],
+    [p for p in modules(PACKAGE) if STORE not in p.parents and p != ACOUSTIC_STORE],
     ids=lambda p: str(p.relative_to(PACKAGE)),
 )
 def test_no_sql_outside_the_store(path: Path) -> None:
     assert sql_outside_the_store(path.read_text()) == []
 
 
-@pytest.mark.parametrize("path", modules(STORE), ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", [*modules(STORE), ACOUSTIC_STORE], ids=lambda p: str(p.relative_to(PACKAGE))
+)
 def test_the_store_never_rewrites_sql_by_string_replacement(path: Path) -> None:
     assert sql_rewritten(path.read_text()) == []
 
 
+def test_the_acoustic_store_holds_sql() -> None:
+    """The exemption names a module that exists and is the Acoustic service's SQL."""
+    assert sql_outside_the_store(ACOUSTIC_STORE.read_text()) != []
+
+
 @pytest.mark.parametrize(
     "path",
-    [p for p in modules(STORE) if p.name not in ("tables.py", "migrations.py")],
-    ids=lambda p: p.name,
+    [
+        p
+        for p in [*modules(STORE), ACOUSTIC_STORE]
+        if p.parent != STORE or p.name not in ("tables.py", "migrations.py")
+    ],
+    ids=lambda p: str(p.relative_to(PACKAGE)),
 )
 def test_record_tables_are_named_only_by_their_table_objects(path: Path) -> None:
     assert record_tables_named(path.read_text()) == []

@@ -137,7 +137,8 @@ class Settings:
         metadata={
             "help": "more Host names to answer, comma-separated (a CI service name, "
             "'*.example.test' for a domain's names, '*' for any), besides localhost, "
-            "127.0.0.1, [::1], eloqua.com, *.eloqua.com and the --host interface: any other "
+            "127.0.0.1, [::1], eloqua.com, *.eloqua.com, Acoustic's *.goacoustic.com, "
+            "*.ibmmarketingcloud.com and *.silverpop.com and the --host interface: any other "
             "name gets a 400 (a guard against DNS rebinding)"
         },
     )
@@ -168,6 +169,23 @@ class Settings:
             "request id, and method, path, status and duration for each request)"
         },
     )
+
+    acoustic_ftp_root: Path | None = field(
+        default=None,
+        metadata={
+            "help": "directory of the Acoustic FTP folders BEX rotations write to, "
+            "<root>/<ftpUserId>/download/ (default: <db>.acoustic-ftp beside the database "
+            "file; for ':memory:' a temporary directory removed at shutdown)"
+        },
+    )
+
+    # Acoustic BEX: refuse a second job definition for a database that has one (the
+    # emulator's reading of Acoustic's docs, reference §2.1); False allows several. A
+    # switch for code and tests, not a command-line option.
+    acoustic_one_job_per_source: bool = True
+    # Acoustic BEX: a rotation with no events writes a file with the header alone (the
+    # emulator's choice, reference §8); False writes none. Not a command-line option.
+    acoustic_empty_files: bool = True
 
     # Eloqua's limits (reference §3.2, §13.3); not options.
     list_limit_max: int = 1000
@@ -244,7 +262,7 @@ class Settings:
 
 
 def coerce(name: str, default: Any, raw: str) -> Any:
-    if name in ("fixtures", "users", "ca_dir", "snapshots_dir", "faults"):
+    if name in ("fixtures", "users", "ca_dir", "snapshots_dir", "faults", "acoustic_ftp_root"):
         return Path(raw)
     if isinstance(default, bool):
         return raw.lower() in ("1", "true", "yes", "on")

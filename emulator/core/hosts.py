@@ -4,8 +4,10 @@ DNS rebinding: a page on ``evil.example`` whose name is made to resolve to 127.0
 the browser, same-origin with the emulator, and can read and write everything in it. The
 browser still sends ``Host: evil.example``, so the server answers only names it was told to:
 loopback, Eloqua's own (the emulator impersonates ``login.eloqua.com`` and the pods under
-``emulator.testing.mock_eloqua`` and in proxy mode), the interface it binds when that names
-one, and ``--allowed-hosts``. Patterns are in the form of Starlette's
+``emulator.testing.mock_eloqua`` and in proxy mode), Acoustic Campaign's (its API hosts,
+``api-campaign-<region>-<n>.goacoustic.com`` and the older ``api<n>.ibmmarketingcloud.com``
+and ``api<n>.silverpop.com``, under ``emulator.testing.mock_acoustic``), the interface it
+binds when that names one, and ``--allowed-hosts``. Patterns are in the form of Starlette's
 ``TrustedHostMiddleware``, which matches them: no port, IPv6 literals in brackets,
 ``*.example.com`` for the names under a domain (not the domain itself), ``*`` for any.
 """
@@ -18,6 +20,12 @@ from urllib.parse import urlsplit
 
 LOOPBACK = ("localhost", "127.0.0.1", "[::1]")
 ELOQUA = ("eloqua.com", "*.eloqua.com")
+# Acoustic Campaign's pods (reference §5): the middleware's patterns cover the domains
+ACOUSTIC = ("*.goacoustic.com", "*.ibmmarketingcloud.com", "*.silverpop.com")
+# … of which the API hosts a client of the REST API calls (what mock_acoustic routes)
+ACOUSTIC_API = re.compile(
+    r"api-campaign-[a-z]{2}-[0-9]+\.goacoustic\.com|api[0-9]+\.(ibmmarketingcloud|silverpop)\.com"
+)
 ANY = "*"
 WILDCARD_BINDS = frozenset({"", "0.0.0.0", "::", "[::]"})
 
@@ -25,7 +33,8 @@ _NAME = re.compile(r"(\*\.)?[a-z0-9_-]+(\.[a-z0-9_-]+)*", re.IGNORECASE)
 
 HOST_REFUSED = (
     "This emulator answers only the Host names it was started for (localhost, 127.0.0.1, "
-    "[::1], eloqua.com, *.eloqua.com, the --host address and --allowed-hosts), a guard "
+    "[::1], eloqua.com, *.eloqua.com, Acoustic's *.goacoustic.com, *.ibmmarketingcloud.com "
+    "and *.silverpop.com, the --host address and --allowed-hosts), a guard "
     "against DNS rebinding. To reach it as {name}, start it with --allowed-hosts {name} (or "
     "ELOQUA_EMULATOR_ALLOWED_HOSTS={name}); --allowed-hosts '*' answers any name."
 )
@@ -60,15 +69,21 @@ def _pattern(name: str) -> str | None:
 
 
 def patterns(allowed_hosts: str, bind: str) -> list[str]:
-    """Every pattern the server answers: loopback and Eloqua's names, the interface it binds
-    (``--host``) unless that is every interface, then ``--allowed-hosts``."""
-    found = [*LOOPBACK, *ELOQUA]
+    """Every pattern the server answers: loopback, Eloqua's and Acoustic's names, the
+    interface it binds (``--host``) unless that is every interface, then
+    ``--allowed-hosts``."""
+    found = [*LOOPBACK, *ELOQUA, *ACOUSTIC]
     if bind.lower() not in WILDCARD_BINDS:
         own = _pattern(bind.lower())
         if own is not None and "*" not in own:
             found.append(own)
     found += parse_names(allowed_hosts)
     return list(dict.fromkeys(found))
+
+
+def is_acoustic_api(host: str | None) -> bool:
+    """Whether ``host`` is an Acoustic Campaign REST API host (any case, a trailing dot)."""
+    return ACOUSTIC_API.fullmatch((host or "").lower().rstrip(".")) is not None
 
 
 def refusal(host_header: str | None) -> str:

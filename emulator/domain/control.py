@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,11 +34,19 @@ def parse_reset(body: Any) -> str | None:
     return site.strip() if isinstance(site, str) else None
 
 
-def reset(db: sqlite_utils.Database, fixtures: Path, now: float) -> None:
-    """Forget every site and reload the template."""
+def reset(
+    db: sqlite_utils.Database,
+    fixtures: Path,
+    now: float,
+    then: Sequence[Callable[[sqlite_utils.Database, float], None]] = (),
+) -> None:
+    """Forget every site and reload the template; ``then`` is what other services (the
+    Acoustic one) forget and reload in the same transaction."""
     sites.clear_everything(db)
     scratch.forget(db)
     seed.ensure_loaded(db, fixtures, now)
+    for also in then:
+        also(db, now)
 
 
 def reset_site(db: sqlite_utils.Database, site: str) -> int:

@@ -6,7 +6,7 @@ from typing import Any
 
 import sqlite_utils
 
-from emulator.core import constraints
+from emulator.core import constraints, timestamps
 from emulator.core.errors import Failure, NotFound
 from emulator.domain import timeline
 from emulator.store import dashboard, identity
@@ -24,6 +24,21 @@ def overview(db: sqlite_utils.Database, per_site: int = PER_SITE) -> list[dict[s
         site["stagedFileList"] = dashboard.staged_files(db, site["id"], per_site)
         site["syncList"] = dashboard.syncs(db, site["id"], per_site)
     return found
+
+
+def acoustic(db: sqlite_utils.Database, limit: int = PER_SITE) -> dict[str, Any]:
+    """The Acoustic side: its BEX job definitions, newest first, with their last and next
+    rotations, the files the rotations wrote, and how many events there are to export."""
+    jobs = dashboard.acoustic_jobs(db, limit)
+    for job in jobs:
+        job["created"] = timestamps.from_epoch(job.pop("createdEpoch"))
+        job["nextRotation"] = timestamps.from_epoch(job.pop("nextRotationEpoch"))
+        last = job.pop("lastRotationEpoch")
+        job["lastRotation"] = None if last is None else timestamps.from_epoch(last)
+    files = dashboard.acoustic_files(db, limit)
+    for file in files:
+        file["rotatedAt"] = timestamps.from_epoch(file.pop("rotatedEpoch"))
+    return {"jobs": jobs, "files": files, "events": dashboard.acoustic_events(db)}
 
 
 def sync_detail(db: sqlite_utils.Database, site: str, sync_id: int) -> dict[str, Any]:

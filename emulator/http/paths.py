@@ -6,7 +6,9 @@ send lower-case resources (``/customobjects/9/fields``) and doubled slashes
 routing: repeated slashes become one, a trailing slash goes, and each literal segment
 that matches a route's segment case-insensitively takes the route's spelling. The control
 plane's paths (``/_emulator/``) are only cleaned of slashes: clients of Eloqua never call
-them, and a segment there may be a name whose case matters.
+them, and a segment there may be a name whose case matters. So are the Acoustic service's
+(``emulator/acoustic``: ``/rest/…``, ``/oauth/…``), which is not Eloqua and whose segments
+(``rest``) would otherwise take an Eloqua spelling (``REST``).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 _SLASHES = re.compile(r"/{2,}")
 CONTROL = "/_emulator/"
+ACOUSTIC_PREFIXES = ("/rest/", "/oauth/")
 
 
 def literal_segments(templates: Iterable[str]) -> dict[str, str]:
@@ -36,7 +39,7 @@ def normalise(path: str, segments: dict[str, str]) -> str:
         return path  # the dashboard's address
     if len(path) > 1 and path.endswith("/"):
         path = path.rstrip("/") or "/"
-    if path.startswith(CONTROL):
+    if path.startswith(CONTROL) or path.startswith(ACOUSTIC_PREFIXES):
         return path  # ours, spelled one way: its parameters (snapshot names) keep their case
     parts = path.split("/")
     return "/".join(segments.get(part.lower(), part) for part in parts)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+import sqlite_utils
 from starlette.requests import Request
 
 from emulator.core.clock import Clock
@@ -67,10 +69,21 @@ class AppState:
     progression: Policies = field(default_factory=Policies)  # set at run time
     faults: FaultBook = field(default_factory=FaultBook)  # /_emulator/faults, http/faults
     journal: Journal = field(default_factory=Journal)  # /_emulator/requests, http/recorder
+    # what a full reset also runs, in its transaction: the Acoustic service's reload
+    after_reset: list[Callable[[sqlite_utils.Database, float], None]] = field(default_factory=list)
+    # what runs once the control plane moved the clock, before it answers: the Acoustic
+    # rotations that fell due
+    clock_listeners: list[Callable[[], Awaitable[object]]] = field(default_factory=list)
 
     def notify_worker(self) -> None:
         if self.worker is not None:
             self.worker.notify()
+
+    async def clock_moved(self) -> None:
+        """The clock jumped: the worker purges what expired, the listeners catch up."""
+        self.notify_worker()
+        for listener in list(self.clock_listeners):
+            await listener()
 
     @property
     def db(self) -> Store:

@@ -19,10 +19,11 @@ async def get_clock(request: Request) -> Response:
 
 
 async def advance_clock(request: Request) -> Response:
-    """``{"seconds": N}``; the worker is woken to purge what the jump made expire."""
+    """``{"seconds": N}``; the worker is woken to purge what the jump made expire, and the
+    Acoustic rotations the jump passed are written before the answer."""
     state = state_of(request)
     clock.advance(state.clock, await read_json(request))
-    state.notify_worker()
+    await state.clock_moved()
     return json_response(clock.describe(state.clock))
 
 
@@ -30,7 +31,7 @@ async def set_clock(request: Request) -> Response:
     """``{"now": "<ISO 8601>"}``, never earlier than the clock shows (409)."""
     state = state_of(request)
     clock.set_to(state.clock, await read_json(request))
-    state.notify_worker()
+    await state.clock_moved()
     return json_response(clock.describe(state.clock))
 
 

@@ -46,7 +46,9 @@ async def reset(request: Request) -> Response:
         state.progression.forget(site_id)
         return await get_health(request)
     state.ready = False
-    await state.db.write(control.reset, state.settings.fixtures, state.clock())
+    await state.db.write(
+        control.reset, state.settings.fixtures, state.clock(), then=state.after_reset
+    )
     state.auth_cache.clear()
     state.polls.clear()
     state.progression.forget()  # site ids are reused once the sites are gone

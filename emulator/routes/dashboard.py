@@ -1,7 +1,8 @@
 """The dashboard under ``/_emulator/``: what a test run did, for a person in a browser.
 
 ``GET /_emulator/`` lists every site with its newest syncs, definitions and waiting uploads,
-then the request journal, the fault rules and the snapshots;
+the Acoustic side (BEX job definitions with their rotations, the files written), then the
+request journal, the fault rules and the snapshots;
 ``GET /_emulator/ui/sites/{site}/syncs/{id}`` shows one sync with its timeline, logs and
 rejects;
 ``GET /_emulator/report.html`` is the same as one static page (every sync inline), to save
@@ -21,7 +22,7 @@ from starlette.routing import Route
 from emulator.core import timestamps
 from emulator.core.config import __version__
 from emulator.domain import dashboard, snapshots
-from emulator.http.html import esc, link, page, status, table
+from emulator.http.html import Cell, esc, link, page, status, table
 from emulator.http.journal import Query
 from emulator.http.state import AppState, state_of
 
@@ -32,9 +33,11 @@ JOURNAL = 50  # the newest requests shown; GET /_emulator/requests has the rest
 async def get_dashboard(request: Request) -> Response:
     state = state_of(request)
     sites = await state.db.read(dashboard.overview)
+    acoustic = await state.db.read(dashboard.acoustic)
     body = _header(state, "Eloqua emulator") + "".join(_site(site) for site in sites)
     if not sites:
         body += '<p class="empty">No site has signed in yet.</p>'
+    body += _acoustic(acoustic)
     body += _controls(state)
     return HTMLResponse(page("Eloqua emulator", body, refresh=5))
 
@@ -52,18 +55,19 @@ async def get_report(request: Request) -> Response:
     """One self-contained page: the overview, then every listed sync in full."""
     state = state_of(request)
 
-    def gather(db: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    def gather(db: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
         sites = dashboard.overview(db)
         details = [
             dashboard.sync_detail(db, site["name"], sync["id"])
             for site in sites
             for sync in site["syncList"]
         ]
-        return sites, details
+        return sites, details, dashboard.acoustic(db)
 
-    sites, details = await state.db.read(gather)
+    sites, details, acoustic = await state.db.read(gather)
     body = _header(state, "Eloqua emulator report", report=True)
     body += "".join(_site(site, report=True) for site in sites)
+    body += _acoustic(acoustic, report=True)
     body += _controls(state)
     for detail in details:
         anchor = _anchor(detail["site"], detail["sync"]["id"])
@@ -134,6 +138,59 @@ def _controls(state: AppState) -> str:
         f'<h2>Requests</h2><p class="meta">the newest {JOURNAL} of {journal["total"]} '
         f"in the journal (GET /_emulator/requests)</p>{requests}"
         f"<h2>Fault rules</h2>{faults}<h2>Snapshots</h2>{saved}"
+    )
+
+
+def _acoustic(acoustic: Mapping[str, Any], *, report: bool = False) -> str:
+    """Acoustic BEX: the job definitions with their last and next rotations, and the files
+    written (linked to their download, except in the one-page report)."""
+
+    def file_cell(row: Mapping[str, Any]) -> str:
+        if report:
+            return esc(row["name"])
+        user, name = quote(row["ftpUserId"], safe="@"), quote(row["name"], safe="")
+        return link(f"/_emulator/acoustic/files/{user}/{name}", row["name"])
+
+    def listed(key: str) -> Cell:
+        return lambda row: esc(", ".join(row[key]) or "all")
+
+    jobs = table(
+        [
+            ("job", "id"),
+            ("database", lambda row: esc(f"{row['contactSourceId']} {row['database'] or ''}")),
+            ("FTP user", "ftpUserId"),
+            ("every (hours)", "jobFrequency"),
+            ("format", "exportFileFormat"),
+            ("event types", listed("eventTypes")),
+            ("mailing types", listed("mailingTypes")),
+            ("columns", lambda row: esc(", ".join(row["columns"]))),
+            ("last rotation", lambda row: esc(row["lastRotation"] or "never")),
+            ("next rotation", "nextRotation"),
+            ("files", "files"),
+        ],
+        acoustic["jobs"],
+        empty="no BEX job definitions",
+        numeric=frozenset({"every (hours)", "files"}),
+    )
+    files = table(
+        [
+            ("file", file_cell),
+            ("job", "jobId"),
+            ("FTP user", "ftpUserId"),
+            ("format", "format"),
+            ("rows", "rows"),
+            ("bytes", "bytes"),
+            ("rotated", "rotatedAt"),
+            ("by", "trigger"),
+        ],
+        acoustic["files"],
+        empty="no export files written yet",
+        numeric=NUMBERS,
+    )
+    return (
+        f'<h2>Acoustic</h2><p class="meta">{esc(acoustic["events"])} e-mail events to export '
+        "(POST /_emulator/acoustic/events adds more)</p>"
+        f"<h3>BEX job definitions</h3>{jobs}<h3>Export files</h3>{files}"
     )
 
 

@@ -99,3 +99,59 @@ def sync_rejects(
         [site_id, sync_id, limit],
     ).fetchall()
     return [orjson.loads(row[0]) for row in rows]
+
+
+def acoustic_jobs(db: sqlite_utils.Database, limit: int) -> list[dict[str, Any]]:
+    """The newest Acoustic BEX job definitions (``emulator/acoustic``'s tables): what they
+    export, where, and when they rotated (``lastRotation`` None: never) and rotate next."""
+    rows = db.execute(
+        """
+        SELECT j.id, j.contact_source_id, s.name, j.ftp_user_id, j.job_frequency,
+            j.export_file_format, j.export_file_name, j.event_types, j.mailing_types, j.columns,
+            j.created_at, j.last_rotation_at + j.job_frequency * 3600,
+            (SELECT max(r.rotated_at) FROM acoustic_rotations r WHERE r.job_id = j.id),
+            (SELECT count(*) FROM acoustic_rotations r
+                WHERE r.job_id = j.id AND r.name IS NOT NULL)
+        FROM acoustic_job_definitions j
+        LEFT JOIN acoustic_contact_sources s ON s.id = j.contact_source_id
+        ORDER BY j.id DESC LIMIT ?
+        """,
+        [limit],
+    ).fetchall()
+    keys = (
+        "id",
+        "contactSourceId",
+        "database",
+        "ftpUserId",
+        "jobFrequency",
+        "exportFileFormat",
+        "exportFileName",
+        "eventTypes",
+        "mailingTypes",
+        "columns",
+        "createdEpoch",
+        "nextRotationEpoch",
+        "lastRotationEpoch",
+        "files",
+    )
+    found = [dict(zip(keys, row, strict=True)) for row in rows]
+    for job in found:
+        for key in ("eventTypes", "mailingTypes", "columns"):
+            job[key] = orjson.loads(job[key])
+    return found
+
+
+def acoustic_files(db: sqlite_utils.Database, limit: int) -> list[dict[str, Any]]:
+    """The newest files BEX rotations wrote."""
+    rows = db.execute(
+        "SELECT job_id, ftp_user_id, name, file_format, rows, size, rotated_at, trigger "
+        "FROM acoustic_rotations WHERE name IS NOT NULL ORDER BY id DESC LIMIT ?",
+        [limit],
+    ).fetchall()
+    keys = ("jobId", "ftpUserId", "name", "format", "rows", "bytes", "rotatedEpoch", "trigger")
+    return [dict(zip(keys, row, strict=True)) for row in rows]
+
+
+def acoustic_events(db: sqlite_utils.Database) -> int:
+    """How many e-mail events the Acoustic databases hold."""
+    return int(db.execute("SELECT count(*) FROM acoustic_events").fetchone()[0])

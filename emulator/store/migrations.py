@@ -536,6 +536,149 @@ def m017_sync_events(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m018_acoustic_accounts(db: sqlite_utils.Database) -> None:
+    """Acoustic Campaign's side (``emulator/acoustic``), which knows no Eloqua site: orgs,
+    their OAuth applications, users (Org Admin, FTP folder present) and refresh tokens, all
+    from ``fixtures/acoustic/``; the access tokens they give; contact sources (databases,
+    contact lists, queries) with the databases' columns and contacts. Every table is
+    named ``acoustic_*``: a full reset empties them all (``acoustic.store.clear``)."""
+    db.executescript(
+        """
+        CREATE TABLE acoustic_orgs (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            bex_enabled INTEGER NOT NULL DEFAULT 1
+        );
+        CREATE TABLE acoustic_applications (
+            client_id TEXT PRIMARY KEY,
+            org_id INTEGER NOT NULL REFERENCES acoustic_orgs(id) ON DELETE CASCADE,
+            client_secret TEXT NOT NULL,
+            name TEXT NOT NULL
+        );
+        CREATE TABLE acoustic_users (
+            id INTEGER PRIMARY KEY,
+            org_id INTEGER NOT NULL REFERENCES acoustic_orgs(id) ON DELETE CASCADE,
+            email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            is_org_admin INTEGER NOT NULL,
+            has_ftp_folder INTEGER NOT NULL
+        );
+        CREATE TABLE acoustic_refresh_tokens (
+            token TEXT PRIMARY KEY,
+            client_id TEXT NOT NULL
+                REFERENCES acoustic_applications(client_id) ON DELETE CASCADE,
+            user_id INTEGER NOT NULL REFERENCES acoustic_users(id) ON DELETE CASCADE,
+            revoked INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE acoustic_access_tokens (
+            token TEXT PRIMARY KEY,
+            client_id TEXT NOT NULL,
+            user_id INTEGER NOT NULL,
+            issued_at REAL NOT NULL,
+            expires_at REAL NOT NULL
+        );
+        CREATE INDEX acoustic_access_tokens_grant
+            ON acoustic_access_tokens (client_id, user_id, issued_at);
+        CREATE TABLE acoustic_contact_sources (
+            id INTEGER PRIMARY KEY,
+            org_id INTEGER NOT NULL REFERENCES acoustic_orgs(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('database', 'contact_list', 'query')),
+            database_id INTEGER NOT NULL
+        );
+        CREATE TABLE acoustic_columns (
+            database_id INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            type TEXT NOT NULL,
+            PRIMARY KEY (database_id, name)
+        ) WITHOUT ROWID;
+        CREATE TABLE acoustic_contacts (
+            database_id INTEGER NOT NULL,
+            id INTEGER NOT NULL,
+            email TEXT NOT NULL,
+            fields TEXT NOT NULL DEFAULT '{}',
+            PRIMARY KEY (database_id, id)
+        ) WITHOUT ROWID;
+        """
+    )
+
+
+@migrations()
+def m019_acoustic_job_definitions(db: sqlite_utils.Database) -> None:
+    """BEX job definitions: the public JSON as GET answers it (``definition``), and the
+    fields a rotation reads, as columns (the Email channel's; it is the only channel).
+    ``event_types``/``mailing_types`` are JSON arrays of names, empty for all;
+    ``columns`` the custom column names in ``columnOrder``. Ids only grow
+    (AUTOINCREMENT): a deleted definition's id is never given again."""
+    db.executescript(
+        """
+        CREATE TABLE acoustic_job_definitions (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            org_id INTEGER NOT NULL,
+            contact_source_id INTEGER NOT NULL,
+            ftp_user_id TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            job_frequency INTEGER NOT NULL,
+            export_file_format TEXT NOT NULL,
+            export_file_name TEXT NOT NULL,
+            event_types TEXT NOT NULL,
+            mailing_types TEXT NOT NULL,
+            columns TEXT NOT NULL,
+            definition TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            updated_at REAL NOT NULL,
+            last_rotation_at REAL NOT NULL
+        );
+        CREATE INDEX acoustic_job_definitions_org ON acoustic_job_definitions (org_id, id);
+        CREATE INDEX acoustic_job_definitions_source
+            ON acoustic_job_definitions (contact_source_id);
+        """
+    )
+
+
+@migrations()
+def m020_acoustic_events_and_rotations(db: sqlite_utils.Database) -> None:
+    """E-mail events of the Acoustic databases' contacts (``emulator/acoustic/events``) and
+    the rotations of BEX jobs (``emulator/acoustic/rotation``).
+
+    An event's id is its ``eventId`` and the order the emulator learned of it: a rotation
+    exports the events of its job's database past the last one its previous rotation
+    covered (``through_event_id``), up to the newest. ``detail`` holds the event's other
+    file columns by name. A rotation names the file it wrote (``name`` is NULL when it
+    wrote none); the rows stay after the job is deleted, as the files stay on FTP."""
+    db.executescript(
+        """
+        CREATE TABLE acoustic_events (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            database_id INTEGER NOT NULL,
+            contact_id INTEGER NOT NULL,
+            code TEXT NOT NULL,
+            mailing_type TEXT NOT NULL,
+            at REAL NOT NULL,
+            recorded_at REAL NOT NULL,
+            detail TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE INDEX acoustic_events_database ON acoustic_events (database_id, id);
+        CREATE TABLE acoustic_rotations (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            job_id INTEGER NOT NULL,
+            database_id INTEGER NOT NULL,
+            ftp_user_id TEXT NOT NULL,
+            rotated_at REAL NOT NULL,
+            trigger TEXT NOT NULL CHECK (trigger IN ('schedule', 'manual')),
+            through_event_id INTEGER NOT NULL,
+            name TEXT,
+            file_format TEXT NOT NULL,
+            rows INTEGER NOT NULL,
+            size INTEGER NOT NULL
+        );
+        CREATE INDEX acoustic_rotations_job ON acoustic_rotations (job_id, id);
+        CREATE INDEX acoustic_rotations_file ON acoustic_rotations (ftp_user_id, name);
+        """
+    )
+
+
 # Tables whose site-0 rows are copied into every new site.
 SEEDED_TABLES = (
     "fields",

@@ -44,6 +44,7 @@ def test_every_option_reads_its_environment_variable() -> None:
         "ELOQUA_EMULATOR_FAULTS": "/tmp/faults.json",
         "ELOQUA_EMULATOR_JOURNAL_SIZE": "50",
         "ELOQUA_EMULATOR_LOG_FORMAT": "json",
+        "ELOQUA_EMULATOR_ACOUSTIC_FTP_ROOT": "/tmp/acoustic-ftp",
     }
     settings = Settings.from_env(environ)
     assert settings.control_token == "s3cret-token"  # read, though never shown
@@ -70,6 +71,7 @@ def test_every_option_reads_its_environment_variable() -> None:
         "faults": "/tmp/faults.json",
         "journal_size": "50",
         "log_format": "json",
+        "acoustic_ftp_root": "/tmp/acoustic-ftp",
     }
     names = {name for name, _, _ in Settings.options()}
     assert {key.removeprefix("ELOQUA_EMULATOR_").lower() for key in environ} == names

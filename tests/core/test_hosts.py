@@ -6,10 +6,19 @@ import pytest
 
 from emulator.core import hosts
 
-DEFAULTS = ["localhost", "127.0.0.1", "[::1]", "eloqua.com", "*.eloqua.com"]
+DEFAULTS = [
+    "localhost",
+    "127.0.0.1",
+    "[::1]",
+    "eloqua.com",
+    "*.eloqua.com",
+    "*.goacoustic.com",
+    "*.ibmmarketingcloud.com",
+    "*.silverpop.com",
+]
 
 
-def test_by_default_loopback_and_eloqua_names_only() -> None:
+def test_by_default_loopback_eloqua_and_acoustic_names_only() -> None:
     assert hosts.patterns("", "127.0.0.1") == DEFAULTS
     assert hosts.patterns("", "0.0.0.0") == DEFAULTS
     assert hosts.patterns("", "::") == DEFAULTS
@@ -95,3 +104,36 @@ def test_a_reachable_port_without_a_token_is_warned_about() -> None:
     assert "--control-token" in warning
     assert hosts.exposure_warning("0.0.0.0", 8080, "s3cret") is None
     assert hosts.exposure_warning("127.0.0.1", 8080, "") is None
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "api-campaign-us-1.goacoustic.com",
+        "API-CAMPAIGN-EU-1.goacoustic.com.",
+        "api-campaign-ap-3.goacoustic.com",
+        "api-campaign-ca-1.goacoustic.com",
+        "api6.ibmmarketingcloud.com",
+        "api1.silverpop.com",
+    ],
+)
+def test_acoustic_api_hosts_are_known(host: str) -> None:
+    assert hosts.is_acoustic_api(host)
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        None,
+        "",
+        "goacoustic.com",
+        "transfer-campaign-us-1.goacoustic.com",  # SFTP, not the REST API
+        "campaign-us-1.goacoustic.com",  # the user interface
+        "api-campaign-us-1.goacoustic.com.evil.example",
+        "api.silverpop.com",
+        "engage1.silverpop.com",
+        "secure.p04.eloqua.com",
+    ],
+)
+def test_other_hosts_are_not_acoustic_api_hosts(host: str | None) -> None:
+    assert not hosts.is_acoustic_api(host)

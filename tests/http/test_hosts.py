@@ -97,11 +97,38 @@ def test_loopback_and_eloqua_names_are_answered(make: Make, host: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "host",
+    [
+        "api-campaign-us-1.goacoustic.com",
+        "api-campaign-eu-1.goacoustic.com:443",
+        "api6.ibmmarketingcloud.com",
+        "api3.silverpop.com",
+    ],
+)
+def test_acoustic_pods_are_answered(make: Make, host: str) -> None:
+    """What ``mock_acoustic`` sends: the Acoustic API host the client asked for."""
+    token = make().post(
+        "/oauth/token",
+        data={
+            "grant_type": "refresh_token",
+            "client_id": "acoustic-emulator-client",
+            "client_secret": "acoustic-emulator-secret",
+            "refresh_token": "acoustic-refresh-org-admin",
+        },
+        headers={"Host": host},
+    )
+    assert token.status_code == 200
+    assert token.json()["token_type"] == "bearer"
+
+
+@pytest.mark.parametrize(
     ("host", "name"),
     [
         ("localhost.evil.example", "localhost.evil.example"),
         ("eloqua.com.evil.example:80", "eloqua.com.evil.example"),
         ("evileloqua.com", "evileloqua.com"),
+        ("goacoustic.com.evil.example", "goacoustic.com.evil.example"),
+        ("evilsilverpop.com", "evilsilverpop.com"),
         ("127.0.0.1.nip.io", "127.0.0.1.nip.io"),
         ("[::2]:8080", "::2"),
         ("10.0.0.7:8080", "10.0.0.7"),

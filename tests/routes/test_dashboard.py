@@ -3,6 +3,7 @@ own to the Bulk API."""
 
 from __future__ import annotations
 
+from tests.acoustic.helpers import example, signed_in
 from tests.routes.bulk import Bulk
 
 IMPORT = {
@@ -99,3 +100,44 @@ def test_the_report_is_one_page_with_every_sync_inline(bulk: Bulk) -> None:
     assert "http-equiv" not in page  # a saved page does not reload
     assert "<link" not in page  # nothing outside the page
     assert "src=" not in page
+
+
+def acoustic_job_and_file(bulk: Bulk) -> tuple[int, dict]:
+    acoustic = signed_in(bulk.client)
+    body = example()
+    body["channels"][0]["exportFileName"] = "R&D's nightly"  # text from clients is escaped
+    job_id = acoustic.create(body)
+    rotated = bulk.client.post(f"/_emulator/acoustic/jobs/{job_id}/rotate")
+    assert rotated.status_code == 201
+    return job_id, rotated.json()["file"]
+
+
+def test_the_overview_shows_the_acoustic_jobs_and_the_files_they_wrote(bulk: Bulk) -> None:
+    before = bulk.client.get("/_emulator/").text
+    assert "<h2>Acoustic</h2>" in before
+    assert "no BEX job definitions" in before
+    assert "no export files written yet" in before
+    assert "28 e-mail events to export" in before  # the seeded ones
+    job_id, file = acoustic_job_and_file(bulk)
+    page = bulk.client.get("/_emulator/").text
+    section = page.split("<h2>Acoustic</h2>", 1)[1].split("<h2>Requests</h2>", 1)[0]
+    jobs = section.split("<h3>BEX job definitions</h3>", 1)[1].split("<h3>Export files", 1)[0]
+    assert f"<td>{job_id}</td><td>423251 Newsletter Subscribers</td>" in jobs
+    assert "<td>user@example.com</td>" in jobs
+    assert "<td>emailSend, emailOpen</td><td>SendExperience</td><td>column1</td>" in jobs
+    assert "<td>2027-01-15T08:00:00.0000000Z</td>" in jobs  # the last rotation
+    assert "<td>2027-01-15T09:00:00.0000000Z</td>" in jobs  # the next
+    files = section.split("<h3>Export files</h3>", 1)[1]
+    assert "R&amp;D&#x27;s nightly_Email_20270115080000_1.csv</a>" in files
+    assert "R&D's" not in section
+    assert f'href="{file["url"]}"' in files
+    assert '<td class="num">9</td>' in files  # rows
+
+
+def test_the_report_lists_the_acoustic_files_without_links(bulk: Bulk) -> None:
+    _, file = acoustic_job_and_file(bulk)
+    page = bulk.client.get("/_emulator/report.html").text
+    section = page.split("<h2>Acoustic</h2>", 1)[1]
+    assert "<h3>Export files</h3>" in section
+    assert file["url"] not in page  # a saved page links to nothing on the server
+    assert "<td>R&amp;D&#x27;s nightly_Email_20270115080000_1.csv</td>" in section
