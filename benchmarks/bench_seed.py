@@ -96,20 +96,41 @@ def command(*args: str) -> list[str]:
     return [sys.executable, "-m", "emulator", "seed", "--site", "Bench", "--seed", str(SEED), *args]
 
 
+# Runs the command in this interpreter and prints its own VmHWM last. The rusage of a
+# child cannot be used: Linux carries the parent's peak RSS over a fork and exec into the
+# child's ``ru_maxrss``, so after the baseline (which holds its rows in this process) it
+# would report this process's peak, not the command's.
+LAUNCH = (
+    "import sys\n"
+    "from emulator.cli import main\n"
+    "code = main(sys.argv[1:])\n"
+    "status = open('/proc/self/status').read().split('VmHWM:')[1].split()[0]\n"
+    "print('VmHWM-kB', status, file=sys.stderr)\n"
+    "raise SystemExit(code)\n"
+)
+
+
 def seed_file(path: Path, rows: int) -> tuple[float, float]:
     """Seconds for the command into a new file, and its peak RSS in MB."""
     began = time.perf_counter()
-    process = subprocess.Popen(
-        command("--contacts", str(rows), "--db", str(path), "--quiet"),
+    finished = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            LAUNCH,
+            *command("--contacts", str(rows), "--db", str(path), "--quiet")[3:],
+        ],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
     )
-    _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - began
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        raise RuntimeError(f"seed --db exited with {process.returncode}")
-    return seconds, usage.ru_maxrss / 1024
+    if finished.returncode != 0:
+        raise RuntimeError(f"seed --db exited with {finished.returncode}: {finished.stderr}")
+    peak = [line for line in finished.stderr.splitlines() if line.startswith("VmHWM-kB ")]
+    return seconds, int(peak[-1].split()[1]) / 1024
 
 
 def seed_server(path: Path, rows: int) -> tuple[float, float]:
