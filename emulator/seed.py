@@ -94,10 +94,10 @@ def load(db: sqlite_utils.Database, directory: Path, site: int = sites.TEMPLATE_
     """The directory's catalogs and records into ``site`` (the template, site 0, unless
     another is named), which holds none yet."""
     for family, name in FIELD_FILES.items():
-        items = _read_json(directory / name)
+        items = read_json(directory / name)
         catalog.insert_fields(db, site, family, 0, (_field_row(family, i) for i in items))
     for family, name in CONTAINER_FILES.items():
-        for item in _read_json(directory / name):
+        for item in read_json(directory / name):
             container_id = _id_of(item)
             catalog.insert_container(db, site, family, container_id, _public(item))
             catalog.insert_members(db, site, family, container_id, item.get("_members", []))
@@ -112,7 +112,7 @@ def load(db: sqlite_utils.Database, directory: Path, site: int = sites.TEMPLATE_
                 ),
             )
     for family, name in OBJECT_INDEXES.items():
-        for item in _read_json(directory / name):
+        for item in read_json(directory / name):
             parent_id = _id_of(item)
             catalog.insert_container(db, site, family, parent_id, _public(item))
             catalog.insert_fields(
@@ -129,17 +129,17 @@ def load(db: sqlite_utils.Database, directory: Path, site: int = sites.TEMPLATE_
                 site,
                 (
                     {**_columns(r), "family": family, "parent_id": parent_id}
-                    for r in _read_jsonl(path)
+                    for r in read_jsonl(path)
                 ),
             )
     for table, name in RECORD_FILES.items():
         path = directory / name
         try:
-            records.insert_rows(db, table, site, (_columns(r) for r in _read_jsonl(path)))
+            records.insert_rows(db, table, site, (_columns(r) for r in read_jsonl(path)))
         except sqlite3.IntegrityError as exc:
             raise FixtureError(f"{path}: {exc}") from exc
     for kind, name in REST_FILES.items():
-        rest_assets.insert(db, site, kind, _read_json(directory / name))
+        rest_assets.insert(db, site, kind, read_json(directory / name))
 
 
 def load_set(db: sqlite_utils.Database, directory: Path, site: int) -> None:
@@ -184,7 +184,8 @@ def _columns(record: JSONObject) -> JSONObject:
     return {_SNAKE.sub("_", key).lower(): value for key, value in record.items()}
 
 
-def _read_json(path: Path) -> list[JSONObject]:
+def read_json(path: Path) -> list[JSONObject]:
+    """A fixture file's JSON array of objects; a missing file is an empty catalog."""
     if not path.exists():
         return []
     try:
@@ -196,7 +197,8 @@ def _read_json(path: Path) -> list[JSONObject]:
     return data
 
 
-def _read_jsonl(path: Path) -> Iterator[JSONObject]:
+def read_jsonl(path: Path) -> Iterator[JSONObject]:
+    """A fixture file's objects, one a line, each error with its path and line."""
     if not path.exists():
         return
     with path.open("rb") as handle:

@@ -25,16 +25,15 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import orjson
 import sqlite_utils
 
 from emulator.acoustic import events, store
 from emulator.acoustic.core import rules
-from emulator.seed import FixtureError
+from emulator.seed import FixtureError, read_json, read_jsonl
 from emulator.store import sites
 
 DIGEST_KEY = "acoustic_fixtures_digest"
@@ -81,11 +80,11 @@ def load(db: sqlite_utils.Database, directory: Path) -> None:
     _insert(db, directory / "users.json", store.insert_users, _user)
     _insert(db, directory / "refreshTokens.json", store.insert_refresh_tokens, _refresh_token)
     path = directory / "contactSources.json"
-    sources = _read_json(path)
+    sources = read_json(path)
     _insert(db, path, store.insert_contact_sources, _source, sources)
     _insert(db, path, store.insert_columns, _columns, sources, many=True)
     path = directory / "contacts.jsonl"
-    _insert(db, path, store.insert_contacts, _contact, list(_read_jsonl(path)))
+    _insert(db, path, store.insert_contacts, _contact, list(read_jsonl(path)))
 
 
 def _org(item: dict[str, Any]) -> dict[str, Any]:
@@ -164,36 +163,8 @@ def _insert(
     """``items`` (read from ``path`` unless given) turned into rows by ``row`` (into lists
     of rows with ``many``) and inserted; any problem names the file."""
     try:
-        made = [row(item) for item in (_read_json(path) if items is None else items)]
+        made = [row(item) for item in (read_json(path) if items is None else items)]
         rows = [r for group in made for r in group] if many else made
         insert(db, rows)
     except (KeyError, TypeError, ValueError, sqlite3.Error) as exc:
         raise FixtureError(f"{path}: {type(exc).__name__}: {exc}") from exc
-
-
-def _read_json(path: Path) -> list[dict[str, Any]]:
-    if not path.exists():
-        return []
-    try:
-        data: Any = orjson.loads(path.read_bytes())
-    except orjson.JSONDecodeError as exc:
-        raise FixtureError(f"{path}: {exc}") from exc
-    if not isinstance(data, list) or not all(isinstance(i, dict) for i in data):
-        raise FixtureError(f"{path}: expected a JSON array of objects")
-    return data
-
-
-def _read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
-    if not path.exists():
-        return
-    with path.open("rb") as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                record = orjson.loads(line)
-            except orjson.JSONDecodeError as exc:
-                raise FixtureError(f"{path}:{number}: {exc}") from exc
-            if not isinstance(record, dict):
-                raise FixtureError(f"{path}:{number}: expected a JSON object")
-            yield record
