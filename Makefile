@@ -10,7 +10,7 @@ AUTH ?=
 
 .PHONY: install run test test-deep test-unit test-contract test-pod test-clients lint fmt bench \
 	test-container \
-	spec-drift coverage-doc fixtures-check clean
+	spec-drift coverage-doc fixtures-check soak clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -74,6 +74,13 @@ fixtures-check: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+
+# 64 concurrent clients of mixed flows for 60 s against one emulator process; prints
+# requests, errors by status, latency per route family and RSS over time, and fails on a
+# 5xx, a lost row or RSS growth of 10 % (ARGS="--clients 16 --seconds 20"). Not in `make test`,
+# which runs a 20-second version (tests/reliability/test_soak.py).
+soak: $(STAMP)
+	$(BIN)/python scripts/soak.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache build dist *.egg-info

@@ -12,6 +12,7 @@ import anyio
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
+from starlette.requests import ClientDisconnect
 
 from emulator import seed
 from emulator.acoustic import routes as acoustic
@@ -22,6 +23,7 @@ from emulator.acoustic.rotation import Rotator
 from emulator.core.clock import Clock
 from emulator.core.config import Settings
 from emulator.core.errors import EloquaError, OAuthError
+from emulator.core.outbound import Policy
 from emulator.domain.directory import load_directory
 from emulator.engine.callbacks import Outbound
 from emulator.engine.worker import Worker
@@ -66,7 +68,8 @@ def create_app(
             store.write_sync(acoustic_seed.ensure_loaded, settings.fixtures, emulated())
             state.store = store
             state.snapshots = Shelf(settings.snapshots_dir, settings.db)
-            outbound = state.outbound = Outbound(settings.callback_timeout)
+            allowed = Policy.of(settings.outbound_allow, settings.host)  # --outbound-allow
+            outbound = state.outbound = Outbound(settings.callback_timeout, allowed)
             try:
                 async with anyio.create_task_group() as tasks:
                     state.worker = Worker(store, emulated, outbound, settings.sync_chunk)
@@ -114,6 +117,7 @@ def create_app(
         exception_handlers={
             EloquaError: errors.eloqua_error,
             OAuthError: errors.oauth_error,
+            ClientDisconnect: errors.client_gone,
             AcousticError: acoustic.acoustic_error,
             TokenError: acoustic.token_error,
             # on Acoustic's paths in its envelope, elsewhere Eloqua's (emulator.http.errors)

@@ -27,7 +27,6 @@ from unittest import mock
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
-import uvicorn
 from starlette.types import ASGIApp
 
 from emulator.app import create_app
@@ -36,6 +35,7 @@ from emulator.core.hosts import is_acoustic_api
 from emulator.proxy.ca import CertificateAuthority
 from emulator.proxy.gate import is_eloqua
 from emulator.proxy.server import EmulatorServer
+from emulator.wire.protocols import uvicorn_config
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -53,12 +53,17 @@ def serve_app(
     *,
     proxy_port: int = 0,
     ca: CertificateAuthority | None = None,
+    settings: Settings | None = None,
 ) -> Iterator[str]:
     """Any ASGI app under uvicorn on a loopback port, in a thread, for the block; with
-    ``proxy_port`` and ``ca``, the proxy listens beside it."""
+    ``proxy_port`` and ``ca``, the proxy listens beside it. The connection limits are those
+    of ``settings`` (by default the defaults)."""
     port = port or free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    server = EmulatorServer(config, proxy_port=proxy_port, ca=ca)
+    settings = settings or Settings()
+    config = uvicorn_config(
+        app, settings, host="127.0.0.1", port=port, log_level="warning", lifespan="on"
+    )
+    server = EmulatorServer(config, proxy_port=proxy_port, ca=ca, settings=settings)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 15
@@ -81,7 +86,7 @@ def serve(settings: Settings | None = None) -> Iterator[str]:
     port = settings.port or free_port()
     ca = CertificateAuthority(settings.ca_dir) if settings.proxy_port else None
     app = create_app(settings)
-    with serve_app(app, port, proxy_port=settings.proxy_port, ca=ca) as url:
+    with serve_app(app, port, proxy_port=settings.proxy_port, ca=ca, settings=settings) as url:
         yield url
 
 

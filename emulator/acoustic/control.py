@@ -16,6 +16,7 @@ from emulator.acoustic.core import files as shapes
 from emulator.acoustic.core import messages as m
 from emulator.acoustic.files import FtpRoot
 from emulator.core.errors import Failure, ValidationFailed
+from emulator.http import ids  # noqa: F401 (registers the {id:eloqua} convertor)
 from emulator.http.bodies import read_json
 from emulator.http.responses import json_response
 from emulator.http.state import state_of
@@ -83,7 +84,7 @@ def routes() -> list[Route]:
             f"{PREFIX}/events", add_acoustic_events, methods=["POST"], name="add_acoustic_events"
         ),
         Route(
-            f"{PREFIX}/jobs/{{id:int}}/rotate",
+            f"{PREFIX}/jobs/{{id:eloqua}}/rotate",
             rotate_acoustic_job,
             methods=["POST"],
             name="rotate_acoustic_job",

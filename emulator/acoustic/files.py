@@ -6,8 +6,9 @@ The root is ``--acoustic-ftp-root``, else ``<database file>.acoustic-ftp`` besid
 database; for ``:memory:`` a temporary directory, made at first use and removed by
 :meth:`FtpRoot.close` (its files end with the process, as its store does). A file is
 written to a hidden temporary file in its folder, a row at a time, and renamed to its name
-once complete: a client watching the folder never sees half a file. A name already taken in
-the folder (two rotations in one second) gets ``-2``, ``-3``… before its extension.
+once complete: a client watching the folder never sees half a file. A file is readable by
+its owner only (``0600``): its rows name contacts by e-mail address. A name already taken
+in the folder (two rotations in one second) gets ``-2``, ``-3``… before its extension.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pathlib import Path
 
 from emulator.acoustic.core import files as shapes
 from emulator.core.config import MEMORY
+from emulator.store.db import create_private
 
 DOWNLOAD = "download"
 SUFFIX = ".acoustic-ftp"
@@ -89,6 +91,7 @@ class FtpRoot:
         partial = folder / f".{secrets.token_hex(8)}{_PARTIAL}"
         count = 0
         try:
+            create_private(partial)  # the events name people: the owner's alone
             with partial.open("w", encoding=shapes.ENCODING, newline="") as stream:
                 out = shapes.writer(stream, fmt)
                 out.writerow(header)

@@ -1,7 +1,9 @@
 """All of the Acoustic service's SQL: rows in, rows out, no rules.
 
 The tables (``acoustic_*``, migrations ``m018``/``m019`` in ``emulator/store/migrations``)
-know no Eloqua site: an Acoustic org is found from the caller's access token.
+know no Eloqua site: an Acoustic org is found from the caller's access token. Refresh and
+access tokens are kept as their SHA-256 digest (``core.redaction``): functions take the
+token itself and hash it.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from typing import Any
 
 import orjson
 import sqlite_utils
+
+from emulator.core.redaction import token_digest
 
 # What the fixtures give (emptied and loaded again when they change); the rest is what
 # clients create.
@@ -157,7 +161,7 @@ def insert_refresh_tokens(db: sqlite_utils.Database, rows: Iterable[dict[str, An
     db.conn.executemany(
         "INSERT INTO acoustic_refresh_tokens (token, client_id, user_id, revoked) "
         "VALUES (:token, :client_id, :user_id, :revoked)",
-        list(rows),
+        [{**row, "token": token_digest(row["token"])} for row in rows],
     )
 
 
@@ -200,7 +204,7 @@ def refresh_grant(db: sqlite_utils.Database, token: str, client_id: str) -> int 
     row = db.execute(
         "SELECT user_id FROM acoustic_refresh_tokens "
         "WHERE token = ? AND client_id = ? AND revoked = 0",
-        [token, client_id],
+        [token_digest(token), client_id],
     ).fetchone()
     return None if row is None else int(row[0])
 
@@ -208,7 +212,7 @@ def refresh_grant(db: sqlite_utils.Database, token: str, client_id: str) -> int 
 def latest_access(
     db: sqlite_utils.Database, client_id: str, user_id: int
 ) -> tuple[str, float, float] | None:
-    """``(token, issued_at, expires_at)`` of the newest access token of this pair."""
+    """``(digest, issued_at, expires_at)`` of the newest access token of this pair."""
     row = db.execute(
         "SELECT token, issued_at, expires_at FROM acoustic_access_tokens "
         "WHERE client_id = ? AND user_id = ? ORDER BY issued_at DESC LIMIT 1",
@@ -228,7 +232,7 @@ def insert_access(
     db.execute(
         "INSERT INTO acoustic_access_tokens (token, client_id, user_id, issued_at, expires_at) "
         "VALUES (?, ?, ?, ?, ?)",
-        [token, client_id, user_id, issued_at, expires_at],
+        [token_digest(token), client_id, user_id, issued_at, expires_at],
     )
 
 
@@ -242,7 +246,7 @@ def caller(db: sqlite_utils.Database, token: str) -> Caller | None:
         "t.expires_at FROM acoustic_access_tokens t "
         "JOIN acoustic_users u ON u.id = t.user_id "
         "JOIN acoustic_orgs o ON o.id = u.org_id WHERE t.token = ?",
-        [token],
+        [token_digest(token)],
     ).fetchone()
     if row is None:
         return None

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from emulator.core import control_access, hosts
+from emulator.core import control_access, hosts, outbound
 
 __version__ = "0.1.0"
 
@@ -92,6 +92,42 @@ class Settings:
         metadata={
             "help": "seconds a sync callback or AppCloud notification may take in all "
             "(connect, send, answer) before it is recorded as unanswered"
+        },
+    )
+    outbound_allow: str = field(
+        default="",
+        metadata={
+            "help": "hosts sync callbacks and AppCloud notifications may call besides "
+            "loopback, comma-separated shell-style patterns with an optional port "
+            "('*.example.com', 'receiver:8080', '*' for any). Default: any host when --host "
+            "is a loopback interface, loopback hosts only otherwise. A call to another host "
+            "is not made and is recorded as its answer"
+        },
+    )
+    header_timeout: float = field(
+        default=10.0,
+        metadata={
+            "help": "seconds a client has to send a request's line and headers, from its "
+            "first byte (and to start one on a new connection); then a 408 and the "
+            "connection closes"
+        },
+    )
+    body_timeout: float = field(
+        default=60.0,
+        metadata={
+            "help": "seconds a client has to send a request's whole body once its headers "
+            "are in; then a 408 and the connection closes"
+        },
+    )
+    idle_timeout: float = field(
+        default=5.0,
+        metadata={"help": "seconds a kept-alive connection may wait for its next request"},
+    )
+    header_max_kb: int = field(
+        default=64,
+        metadata={
+            "help": "KB a request line or its headers may take; over it a 414 (line) or "
+            "431 (headers) and the connection closes"
         },
     )
     staging_quota_kb: int = field(
@@ -213,6 +249,15 @@ class Settings:
             problems.append("sync_chunk must be positive")
         if not self.callback_timeout > 0:
             problems.append("callback_timeout must be positive")
+        try:
+            outbound.parse_patterns(self.outbound_allow)
+        except ValueError as exc:
+            problems.append(str(exc))
+        for name in ("header_timeout", "body_timeout", "idle_timeout"):
+            if not getattr(self, name) > 0:
+                problems.append(f"{name} must be positive")
+        if not 1 <= self.header_max_kb <= 1024:
+            problems.append("header_max_kb must be 1-1024")
         if self.staging_quota_kb < 0:
             problems.append("staging_quota_kb must be 0 (no limit) or more")
         try:

@@ -22,6 +22,7 @@ AUTH_MISSING = "An Authorization header with Basic or Bearer credentials is requ
 AUTH_MALFORMED = "Must be 'Basic base64(Site\\User:password)' or 'Bearer <token>'."
 AUTH_BASIC_FORM = "Must be base64 of 'Site\\User:password' with a site and a user name."
 AUTH_REFUSED = "Unknown user or wrong password."
+AUTH_NAMES = "Site and user names must be 1 to 100 printable characters."
 TOKEN_UNKNOWN = "The access token is unknown or was revoked."
 TOKEN_EXPIRED = "The access token has expired."
 
@@ -36,6 +37,10 @@ Q_FORM = "Must be terms of the form '<property><operator><value>' with operators
 Q_PROPERTY = "Cannot search on '{name}'; searchable properties are: {names}."
 Q_VALUE = "Value '{value}' is not a valid {kind} for '{name}'."
 Q_WILDCARD = "Wildcards (*) are allowed only with = and != on text properties."
+# Limits of the list query language (core/listing): Eloqua documents none. [INF]
+Q_TERMS = "Must have at most {max} terms."
+Q_LENGTH = "Must be at most {max} characters long."
+ORDER_BY_COUNT = "Must name at most {max} properties."
 ENUM_VALUE = "Must be one of: {values}."
 
 # Routing, reference §13.2.
@@ -90,6 +95,8 @@ STORAGE_EXCEEDED = "Storage space exceeded."  # Oracle's upload pages: the 413
 # Syncs, reference §9. [INF] wording.
 SYNCED_INSTANCE_URI = "Must reference an existing import, export or sync action definition."
 CALLBACK_URL = "Must be an absolute http or https URL."
+# [INF] Eloqua documents no rule; a URL's credentials would be stored, logged and shown.
+URL_CREDENTIALS = "Must not contain credentials (user:password@); they are masked in the value."
 DATA_OF_IMPORT = "Data can only be read from an export sync."  # reference §11: 400
 DATA_OTHER_USER = "Only the user who synchronized an export can retrieve its data."  # §9.3 [DOC]
 DATA_NOT_READY = "The sync has not ended; its data is not available yet."  # [INF]
@@ -158,6 +165,7 @@ MARKUP_EMPTY = "The statement is empty."
 MARKUP_SPACE = "Statements cannot contain spaces."
 MARKUP_CHARACTER = "Unexpected character '{char}' in the statement."
 MARKUP_TRAILING = "Unexpected text after the closing braces of the statement."
+MARKUP_LENGTH = "A statement is at most {max} characters long."  # [INF]
 MARKUP_NAME = "Expected a name such as Contact, Field or Id."
 MARKUP_SEPARATOR = "Expected '.' or the closing braces."
 MARKUP_INDEX = "Expected a numeric id between square brackets, as in CustomObject[9]."
@@ -313,3 +321,8 @@ JOURNAL_STATUS = "Must be an HTTP status such as 404, or a class such as 5xx."
 JOURNAL_SINCE = "Must be an ISO 8601 time such as 2026-01-01T00:00:00Z, or epoch seconds."
 JOURNAL_LIMIT = "Must be an integer from 1 to {high}."
 JOURNAL_PATH = "Must be a path pattern starting with '/'."
+REQUEST_MALFORMED = "Must be a well-formed HTTP/1.1 request."
+REQUEST_HEAD_TIMEOUT = "The request line and headers must arrive within {seconds:g} seconds."
+REQUEST_BODY_TIMEOUT = "The request body must arrive within {seconds:g} seconds."
+REQUEST_LINE_TOO_LONG = "The request line must be at most {kb} KB."
+REQUEST_HEADERS_TOO_LARGE = "The request headers must be at most {kb} KB in all."

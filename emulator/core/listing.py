@@ -14,10 +14,18 @@ with bound values only. Any bad parameter is a 400 ``failures`` entry naming it.
 
 ``*`` in a value is a wildcard with ``=``/``!=`` on text properties; text comparisons
 ignore case, as on a pod (SQL Server's default collation).
+
+Limits (Eloqua documents none; these are ours): ``q`` has at most ``Q_TERMS_MAX`` terms and
+``Q_LENGTH_MAX`` characters, and ``orderBy`` names at most as many properties as the
+collection sorts on. Each is far below what SQLite refuses (an expression 1000 deep, a LIKE
+pattern of 50,000 bytes, 2000 ORDER BY terms), so a long query is a 400 naming the
+parameter, never a server error. Numbers must be finite (``nan``, ``inf`` and ``1e309``
+are not numbers a property holds).
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -72,6 +80,8 @@ _TERM = re.compile(
 )
 _ORDER = re.compile(r"^\s*(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:\s+(?P<dir>ASC|DESC))?\s*$", re.I)
 _INTEGER = re.compile(r"^[+]?\d{1,18}$")
+Q_TERMS_MAX = 50
+Q_LENGTH_MAX = 2000
 
 
 def parse_list_query(params: Mapping[str, str], listing: Listing, *, limit_max: int) -> ListQuery:
@@ -146,8 +156,13 @@ def _order_by(raw: str | None, listing: Listing, failures: list[Failure]) -> tup
     if raw is None:
         return ()
     text = _unquote(raw.strip())
+    parts = text.split(",")
+    most = max(1, len(listing.properties))
+    if len(parts) > most:
+        failures.append(Failure("orderBy", constraints.ORDER_BY_COUNT.format(max=most), raw))
+        return ()
     order: list[Order] = []
-    for part in text.split(","):
+    for part in parts:
         match = _ORDER.match(part)
         name = _known(match["name"], listing) if match else None
         if match is None or name is None:
@@ -176,10 +191,16 @@ def _unquote(text: str) -> str:
 def _q(raw: str | None, listing: Listing, failures: list[Failure]) -> tuple[Term, ...]:
     if raw is None or not raw.strip():
         return ()
+    if len(raw) > Q_LENGTH_MAX:
+        failures.append(Failure("q", constraints.Q_LENGTH.format(max=Q_LENGTH_MAX), raw))
+        return ()
     text = _unquote(raw.strip())
     terms: list[Term] = []
     position = 0
     while position < len(text):
+        if len(terms) == Q_TERMS_MAX:
+            failures.append(Failure("q", constraints.Q_TERMS.format(max=Q_TERMS_MAX), raw))
+            return ()
         match = _TERM.match(text, position)
         if match is None or match.end() == position:
             if text[position:].strip():
@@ -227,9 +248,10 @@ def _convert(value: str, kind: Kind) -> str | int | float | bool | None:
         return value
     if kind is Kind.NUMBER:
         try:
-            return int(value) if _INTEGER.match(value) else float(value)
+            number = int(value) if _INTEGER.match(value) else float(value)
         except ValueError:
             return None
+        return number if math.isfinite(number) else None
     if kind is Kind.BOOLEAN:
         lowered = value.lower()
         return lowered == "true" if lowered in ("true", "false") else None

@@ -11,6 +11,9 @@ whose body is a JSON *array* of validation errors, not Bulk's ``{"failures": [..
 Oracle publishes the error and ``RangeRequirement``/``EnumRequirement`` types but not
 every requirement; ``SyntaxRequirement`` and ``DataTypeRequirement`` (a ``search`` that
 cannot be read, or whose value does not fit its property) are ours, in the same shape.
+A ``search`` over ``SEARCH_LENGTH_MAX`` characters is refused with Oracle's
+``ValidTextLengthRequirement`` (the limit is ours: Oracle publishes none, and SQLite
+refuses LIKE patterns over 50,000 bytes); numbers must be finite.
 
 ``search`` grammar (one criterion; operators longest first)::
 
@@ -39,6 +42,7 @@ from emulator.core.listing import Kind
 
 COUNT_MAX = 1000
 PAGE_MAX = 2**31 - 1  # a .NET int: larger pages are refused, never an offset SQLite cannot bind
+SEARCH_LENGTH_MAX = 2000  # ours: Oracle publishes no limit (see core/listing)
 
 # The error and requirement types of REST 2.0's 400 body.
 ENDPOINT_ERROR = "EndpointValidationError"
@@ -46,6 +50,7 @@ RANGE = "RangeRequirement"
 ENUM = "EnumRequirement"
 SYNTAX = "SyntaxRequirement"  # [INF]
 DATA_TYPE = "DataTypeRequirement"  # [INF]
+TEXT_LENGTH = "ValidTextLengthRequirement"  # Oracle's "Validation errors" page
 SEARCH_SYNTAX = "{term}{operator}{value}"
 ORDER_SYNTAX = "{term} [ASC|DESC]"
 
@@ -173,6 +178,10 @@ def _search(
 ) -> Search | None:
     if raw is None or not raw.strip():
         return None
+    if len(raw) > SEARCH_LENGTH_MAX:
+        requirement = {"type": TEXT_LENGTH, "maximum": SEARCH_LENGTH_MAX}
+        errors.append(endpoint_error("search", raw, requirement))
+        return None
     text = raw.strip()
     if len(text) >= 2 and text[0] == text[-1] == '"':  # the whole criterion quoted
         text = text[1:-1]
@@ -221,9 +230,10 @@ def _convert(value: str, kind: Kind) -> str | int | float | None:
         return lowered if lowered in ("true", "false") else None
     if kind is Kind.NUMBER:
         try:
-            return int(value) if _INTEGER.match(value) else float(value)
+            number = int(value) if _INTEGER.match(value) else float(value)
         except ValueError:
             return None
+        return number if math.isfinite(number) else None
     return epoch_seconds(value)
 
 

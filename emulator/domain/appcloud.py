@@ -19,11 +19,11 @@ import orjson
 import sqlite_utils
 
 from emulator.core import constraints as c
-from emulator.core import filters, markup
+from emulator.core import filters, markup, redaction
 from emulator.core.errors import Failure, NotFound, ValidationFailed
 from emulator.core.timestamps import from_epoch
 from emulator.core.types import JSONObject
-from emulator.domain import exports, statements
+from emulator.domain import exports, statements, validate
 from emulator.store import appcloud as rows
 from emulator.store import catalog as catalog_rows
 from emulator.store import definitions as sequences
@@ -37,10 +37,11 @@ TYPES = {
     "feeder": "FeederInstance",
     "content": None,
 }
-ENTITY = re.compile(r"^(contacts|customObjects/(\d+))$")
+ENTITY = re.compile(r"^(contacts|customObjects/([1-9]\d{0,17}))$")  # an id SQLite can hold
 DASHED = re.compile(
     r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 )
+NOTIFICATION_URL = re.compile(r"^https?://\S+$")
 MAX_PER_NOTIFICATION = 5000
 MAX_RECORDS = 100_000
 MAX_ID = 2**63 - 1
@@ -71,8 +72,10 @@ def create_instance(db: sqlite_utils.Database, body: Any, now: float) -> JSONObj
     if matched is None:
         failures.append(Failure("entity", c.APPCLOUD_ENTITY, entity))
     url = body.get("notificationUrl")
-    if url is not None and not (isinstance(url, str) and re.match(r"^https?://\S+$", url)):
-        failures.append(Failure("notificationUrl", c.APPCLOUD_URL, url))
+    if url is not None:
+        validate.outbound_url(
+            url, "notificationUrl", failures, form=NOTIFICATION_URL, constraint=c.APPCLOUD_URL
+        )
     per = body.get("recordsPerNotification", 0)
     if not (
         isinstance(per, int) and not isinstance(per, bool) and 0 <= per <= MAX_PER_NOTIFICATION
@@ -133,12 +136,18 @@ def describe(instance: rows.Instance, site: str) -> JSONObject:
         "site": site,
         "type": instance.type,
         "entity": entity,
-        "notificationUrl": instance.notification_url,
+        "notificationUrl": _shown(instance.notification_url),
         "recordsPerNotification": instance.records_per_notification,
         "recordDefinition": instance.record_definition,
         "statement": statement,
         "createdAt": instance.created_at,
     }
+
+
+def _shown(url: str | None) -> str | None:
+    """A notification URL as shown: credentials in one stored before they were refused
+    are masked."""
+    return None if url is None else redaction.masked(url)
 
 
 def _instance(db: sqlite_utils.Database, guid: str) -> rows.Instance:
@@ -203,7 +212,13 @@ def create_execution(
     notifications = _notifications(db, instance, execution, site, body, len(record_ids))
     for n in notifications:
         rows.insert_notification(
-            db, n.site_id, n.instance, n.execution, n.ordinal, n.url, len(n.body["items"])
+            db,
+            n.site_id,
+            n.instance,
+            n.execution,
+            n.ordinal,
+            redaction.masked(n.url),
+            len(n.body["items"]),
         )
     return _execution(db, instance, execution), notifications
 
@@ -300,7 +315,10 @@ def _execution(db: sqlite_utils.Database, instance: rows.Instance, execution: in
         "createdAt": found[1],
         "statement": statement,
         "members": [{"recordId": r, "status": s} for r, s in members],
-        "notifications": rows.notifications(db, instance.site_id, instance.id, execution),
+        "notifications": [
+            {**note, "url": _shown(note["url"])}
+            for note in rows.notifications(db, instance.site_id, instance.id, execution)
+        ],
     }
 
 

@@ -22,6 +22,7 @@ from emulator.store import sites
 
 REFRESH_TTL = 365 * 24 * 3600  # [INF] Oracle does not publish a refresh-token lifetime.
 CODE_TTL = 600
+NAME_MAX = 100  # [INF] characters of a site or user name; Oracle publishes no limit
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,12 @@ def find_principal(db: sqlite_utils.Database, site: str, user: str) -> Principal
 def sign_in(
     db: sqlite_utils.Database, directory: Directory, credentials: Credentials, now: float
 ) -> Principal:
-    """Check the password (strict mode) and return the user, creating site and user if new."""
+    """Check the password (strict mode) and return the user, creating site and user if new.
+    Names are held to 1-100 printable characters: in lenient mode each new name is a new site
+    with a copy of the fixtures, so a name of NULs or of 100 KB must not make one."""
+    names = (credentials.site, credentials.user)
+    if not all(0 < len(name) <= NAME_MAX and name.isprintable() for name in names):
+        raise Unauthorized.on("Authorization", constraints.AUTH_NAMES, has_value=False)
     if not directory.password_ok(credentials.site, credentials.user, credentials.password):
         raise Unauthorized.on("Authorization", constraints.AUTH_REFUSED, has_value=False)
     known = directory.user(credentials.site, credentials.user)

@@ -12,12 +12,12 @@ import orjson
 import sqlite_utils
 
 from emulator.core import constraints as c
-from emulator.core import progression, timestamps
+from emulator.core import progression, redaction, timestamps
 from emulator.core.errors import Conflict, Failure, NotFound, ValidationFailed
 from emulator.core.lifecycle import SyncStatus, shown_status
 from emulator.core.listing import Kind, Listing, ListQuery, parse_list_query
 from emulator.core.types import JSONObject, Principal
-from emulator.domain import definitions
+from emulator.domain import definitions, validate
 from emulator.domain.entities import FAMILIES, IMPORTS, SYNC_ACTIONS
 from emulator.store import definitions as definition_rows
 from emulator.store import staging as staged
@@ -92,8 +92,10 @@ def create(
     bound = {k.lower(): v for k, v in body.items()}
     uri, callback = bound.get("syncedinstanceuri"), bound.get("callbackurl")
     failures: list[Failure] = []
-    if callback is not None and not (isinstance(callback, str) and URL.match(callback)):
-        failures.append(Failure("callbackUrl", c.CALLBACK_URL, callback))
+    if callback is not None:
+        validate.outbound_url(
+            callback, "callbackUrl", failures, form=URL, constraint=c.CALLBACK_URL
+        )
     target = parse_instance_uri(uri) if isinstance(uri, str) else None
     found = None
     if target is not None:
@@ -154,7 +156,7 @@ def render(row: rows.SyncRow, stage: int, *, created: bool = False) -> JSONObjec
         item["syncEndedAt"] = shown(row.ended_at)
     item["status"] = status.value
     if row.callback_url:
-        item["callbackUrl"] = row.callback_url
+        item["callbackUrl"] = redaction.masked(row.callback_url)  # stored before it was refused
     item.update(
         {
             "createdAt": shown(row.created_at),
@@ -182,6 +184,11 @@ def read(
         advanced=row.advanced,
     )
     return orjson.dumps(render(row, stage)).decode()
+
+
+def ended(item: str) -> bool:
+    """Whether a sync as :func:`read` renders it has ended."""
+    return bool(SyncStatus(orjson.loads(item)["status"]).terminal)
 
 
 def list_syncs(

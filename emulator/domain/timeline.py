@@ -16,7 +16,7 @@ from typing import Any
 
 import sqlite_utils
 
-from emulator.core import constraints, timestamps
+from emulator.core import constraints, redaction, timestamps
 from emulator.core.errors import Failure, NotFound
 from emulator.core.lifecycle import SyncStatus
 from emulator.core.types import JSONObject
@@ -92,7 +92,7 @@ def record_callback(
     still = sync_rows.get(db, sync.site_id, sync.id)
     if still is None or still.created_at != sync.created_at:
         return
-    detail = {"url": url, "status": status, "error": error}
+    detail = {"url": redaction.masked(url), "status": status, "error": error}
     rows.add_event(db, sync.site_id, sync.id, CALLBACK, timestamps.from_epoch(now), detail)
 
 
@@ -120,6 +120,8 @@ def timeline(db: sqlite_utils.Database, site: str, sync_id: int) -> JSONObject:
     for kind, at, detail in rows.events(db, site_id, row.id):
         if kind == CHUNK:
             chunks += 1
+        if isinstance(detail.get("url"), str):  # a callback's, maybe stored unmasked
+            detail["url"] = redaction.masked(detail["url"])
         events.append((kind, {"at": at, "event": kind, **detail}))
     for entry in rows.logs(db, site_id, row.id):
         events.append(("log", {"at": entry.pop("at"), "event": "log", **entry}))
@@ -167,4 +169,7 @@ def _notifications(
     found: list[JSONObject] = []
     for instance, execution in wanted:
         found += rows.notifications(db, site_id, instance, execution)
+    for note in found:  # credentials in a URL stored before they were refused: masked
+        if isinstance(note["url"], str):
+            note["url"] = redaction.masked(note["url"])
     return found

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from emulator.core import constraints as c
+from emulator.core import redaction
 from emulator.core.durations import parse_duration
 from emulator.core.errors import Failure
 
@@ -70,5 +71,20 @@ def duration(
     seconds = parse_duration(value) if isinstance(value, str) else None
     if seconds is not None and seconds >= low and (high is None or seconds <= high):
         return str(value).strip()
+    failures.append(Failure(field, constraint, value))
+    return None
+
+
+def outbound_url(
+    value: Any, field: str, failures: Failures, *, form: re.Pattern[str], constraint: str
+) -> str | None:
+    """A URL the emulator will call (a sync's ``callbackUrl``, an AppCloud notification
+    URL). One carrying credentials (``user:password@``) is refused first, its ``value``
+    shown with them masked, never echoed (``core.redaction``); then one not of ``form``."""
+    if isinstance(value, str) and redaction.userinfo(value) is not None:
+        failures.append(Failure(field, c.URL_CREDENTIALS, redaction.masked(value)))
+        return None
+    if isinstance(value, str) and form.match(value):
+        return value
     failures.append(Failure(field, constraint, value))
     return None

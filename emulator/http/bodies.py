@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -17,6 +18,11 @@ from emulator.domain.oauth import Client
 
 OAUTH_BODY_MAX = 64 * 1024
 JSON_BODY_MAX = 4 * 1024 * 1024  # definitions and syncs are small; 250 fields is ~20 KB
+# A body over its limit is still read, and dropped, up to this many bytes before the answer:
+# a client that sends its whole body before it reads (Python's urllib, with "Connection:
+# close") would otherwise see the connection reset instead of the answer. Beyond it the
+# answer goes at once; uvicorn then drops what still comes until the body deadline.
+DISCARD_MAX = 256 * 1024 * 1024
 
 
 def media_type(request: Request) -> str:
@@ -39,21 +45,31 @@ async def read_json(request: Request, limit: int = JSON_BODY_MAX) -> Any:
     except UnicodeDecodeError as exc:
         raise ValidationFailed([Failure("body", c.BODY_NOT_UTF8, f"byte {exc.start}")]) from None
     try:
-        return orjson.loads(text)
+        return orjson.loads(text.removeprefix("\ufeff"))  # a BOM, as staging takes it
     except orjson.JSONDecodeError as exc:
         raise ValidationFailed([Failure("body", c.PARSING_ERROR, str(exc))]) from None
 
 
 async def read_bounded(request: Request, limit: int) -> bytes | None:
-    """The body, or ``None`` once it passes ``limit`` bytes (read no further)."""
+    """The body, or ``None`` once it passes ``limit`` bytes (the rest is dropped)."""
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
+    stream = request.stream()
+    async for chunk in stream:
         size += len(chunk)
         if size > limit:
+            await discard(stream, DISCARD_MAX - size)
             return None
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+async def discard(stream: AsyncIterator[bytes], budget: int) -> None:
+    """Read and drop the rest of a body, up to ``budget`` bytes (see ``DISCARD_MAX``)."""
+    async for chunk in stream:
+        budget -= len(chunk)
+        if budget < 0:
+            return
 
 
 async def read_oauth_params(request: Request) -> dict[str, str]:
@@ -83,12 +99,14 @@ async def read_oauth_params(request: Request) -> dict[str, str]:
 async def read_upload(request: Request, limit: int) -> tuple[str, str, int]:
     """A staging upload: ``(media type, text, bytes)``. Over ``limit`` bytes is a 404, as a
     pod answers uploads over 32 MB (reference §10); the check uses ``Content-Length`` when
-    sent and otherwise stops reading at the limit, so an oversized body is never held."""
+    sent and otherwise stops keeping the body at the limit, so an oversized body is never
+    held; either way the rest is read and dropped first (``DISCARD_MAX``)."""
     media = media_type(request)
     if media not in ("application/json", "text/csv"):
         raise ValidationFailed([Failure("Content-Type", c.STAGED_CONTENT_TYPE, media or None)])
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
+        await discard(request.stream(), DISCARD_MAX)
         raise NotFound([Failure("body", c.UPLOAD_TOO_LARGE, int(declared))])
     raw = await read_bounded(request, limit)
     if raw is None:

@@ -68,3 +68,14 @@ async def server_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     body = {"failures": [{"field": "request", "constraint": constraints.SERVICE_ERROR}]}
     return json_response(body, 500)
+
+
+CLIENT_GONE = 499  # the status nginx logs for a client that closed its request
+
+
+async def client_gone(request: Request, exc: Exception) -> Response:
+    """The client went away before its body was read (a closed connection, or a body that
+    missed its deadline): nothing can be answered and nothing was stored. Not an error of
+    the emulator: logged at info and counted under 499, as nginx counts it."""
+    log.info("client closed %s %s before its body was read", request.method, request.url.path)
+    return Response(status_code=CLIENT_GONE)

@@ -5,9 +5,10 @@ sizes, the first 2 KB of each body when it is text, and the fault that fired, if
 (``http/faults`` notes it on the ``Exchange`` in the scope).
 
 Nothing secret is shown: headers are not kept, and ``password``, ``access_token``,
-``refresh_token`` and ``client_secret`` values in queries, forms and JSON bodies are
-redacted when the journal is read. Control-plane requests are kept too, marked
-``control``; the listing leaves them out unless asked (``control=true``).
+``refresh_token`` and ``client_secret`` values in queries, forms and JSON bodies, and the
+credentials of URLs in bodies, are redacted when the journal is read. Control-plane
+requests are kept too, marked ``control``; the listing leaves them out unless asked
+(``control=true``).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import Any
 from starlette.types import Scope
 
 from emulator.core import constraints as c
-from emulator.core import timestamps
+from emulator.core import redaction, timestamps
 from emulator.core.errors import Failure, ValidationFailed
 from emulator.domain.faults import compile_path
 
@@ -105,6 +106,7 @@ def preview(raw: bytes, media: str) -> str | None:
             text = raw[: len(raw) - cut].decode("utf-8")
         except UnicodeDecodeError:
             continue
+        text = redaction.masked_urls(text)  # a callbackUrl's credentials, say
         return redact_form(redact_json(text)) if "form" in media.lower() else redact_json(text)
     return None
 

@@ -29,8 +29,10 @@ from starlette.types import ASGIApp
 from uvicorn.protocols.http.h11_impl import H11Protocol
 from uvicorn.server import ServerState
 
+from emulator.core.config import Settings
 from emulator.proxy.ca import CertificateAuthority
 from emulator.proxy.gate import AbsoluteForm, is_eloqua, refusal
+from emulator.wire.protocols import protocol_class, uvicorn_config
 
 log = logging.getLogger("emulator.proxy")
 MAX_HEAD = 64 * 1024
@@ -45,10 +47,12 @@ class EmulatorServer(uvicorn.Server):
         config: uvicorn.Config,
         proxy_port: int = 0,
         ca: CertificateAuthority | None = None,
+        settings: Settings | None = None,
     ) -> None:
         super().__init__(config)
         self.proxy_port = proxy_port
         self.ca = ca
+        self.settings = settings or Settings()
         self.proxy_started = False
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
@@ -58,9 +62,10 @@ class EmulatorServer(uvicorn.Server):
         self.started = False  # started means every port listens, the proxy's too
         if self.ca is None:
             raise ValueError("a proxy port needs a certificate authority")
-        inner = uvicorn.Config(
+        inner = uvicorn_config(
             AbsoluteForm(cast(ASGIApp, self.config.app)),
-            http="h11",
+            self.settings,
+            http=protocol_class(self.settings, h11=True),
             lifespan="off",
             proxy_headers=False,
             server_header=False,
@@ -174,9 +179,12 @@ class ProxyConnection(asyncio.Protocol):
         protocol.connection_made(tls)
 
     def _http(self) -> H11Protocol:
-        return H11Protocol(
-            config=self.config, server_state=self.server_state, app_state=self.app_state
+        protocol = self.config.http_protocol_class(
+            config=self.config,  # type: ignore[call-arg]
+            server_state=self.server_state,
+            app_state=self.app_state,
         )
+        return cast(H11Protocol, protocol)
 
     def _close_with(self, status: int, body: bytes) -> None:
         reason = {403: b"Forbidden", 431: b"Request Header Fields Too Large"}[status]

@@ -338,7 +338,7 @@ def routes() -> list[Route]:
     return [
         Route("/_emulator/", get_dashboard, methods=["GET"], name="get_dashboard"),
         Route(
-            "/_emulator/ui/sites/{site}/syncs/{id:int}",
+            "/_emulator/ui/sites/{site}/syncs/{id:eloqua}",  # 19+ digits: 404, not a bind error
             get_dashboard_sync,
             methods=["GET"],
             name="get_dashboard_sync",

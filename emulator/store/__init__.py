@@ -36,8 +36,8 @@ class Store:
         self._write_limiter = anyio.CapacityLimiter(1)
         self._shared = path == sqlite_db.MEMORY
         self._read_limiter = self._write_limiter if self._shared else anyio.CapacityLimiter(READERS)
-        self._local = threading.local()
-        self._readers: list[sqlite_utils.Database] = []
+        self._readers: list[sqlite_utils.Database] = []  # every reader opened, to close
+        self._idle: list[sqlite_utils.Database] = []  # readers between two reads
         self._loop_reader: sqlite_utils.Database | None = None
         self._lock = threading.Lock()
         # the writer connection serves one thread at a time: the limiters order the event
@@ -130,16 +130,24 @@ class Store:
             with self._writer_lock, self.writer.atomic():
                 return fn(self.writer, *args, **kwargs)
         db = self._reader()
-        with db.atomic():
-            return fn(db, *args, **kwargs)
+        try:
+            with db.atomic():
+                return fn(db, *args, **kwargs)
+        finally:
+            with self._lock:
+                self._idle.append(db)
 
     def _reader(self) -> sqlite_utils.Database:
-        db: sqlite_utils.Database | None = getattr(self._local, "db", None)
-        if db is None:
-            db = sqlite_db.open_database(self.path, readonly=True)
-            self._local.db = db
-            with self._lock:
-                self._readers.append(db)
+        """A reader connection no read is using, opened when none is: as many as reads
+        have run at once (``READERS`` through ``read``). Not one per thread: the threads
+        that run reads come and go (anyio retires idle ones), and the connection of each
+        retired thread, page cache and all, would stay open for good."""
+        with self._lock:
+            if self._idle:
+                return self._idle.pop()
+        db = sqlite_db.open_database(self.path, readonly=True)
+        with self._lock:
+            self._readers.append(db)
         return db
 
     def close(self) -> None:
@@ -147,4 +155,5 @@ class Store:
             for reader in self._readers:
                 reader.close()
             self._readers.clear()
+            self._idle.clear()
         self.writer.close()

@@ -1,8 +1,18 @@
-"""Opening SQLite the way the store needs it."""
+"""Opening SQLite the way the store needs it.
+
+A file is always opened from a ``file:`` URI built from its resolved path, every character
+SQLite's URI syntax gives a meaning to (``#``, ``?``, ``%``) escaped: a path is a file name,
+never a URI (this SQLite build reads a name starting ``file:`` as one, ``SQLITE_USE_URI``).
+A database file the store creates is its owner's alone (``0600``); SQLite gives its
+``-wal`` and ``-shm`` files the database file's mode.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sqlite3
+from pathlib import Path
 
 import orjson
 import sqlite_utils
@@ -10,19 +20,42 @@ import sqlite_utils
 from emulator.core import timestamps, values
 from emulator.core.config import MEMORY
 
-__all__ = ["MEMORY", "connect", "open_database"]
+__all__ = ["MEMORY", "PRIVATE", "connect", "create_private", "open_database", "uri_of"]
+
+PRIVATE = 0o600  # the mode of the files the store creates: they hold people's data
+
+
+def uri_of(path: str | Path, *, readonly: bool = False) -> str:
+    """The ``file:`` URI naming exactly the file ``path`` (relative to the working
+    directory); ``readonly`` opens it without the right to write or create it."""
+    uri = Path(path).resolve().as_uri()  # percent-encodes all but letters, digits, "/_.-~"
+    return uri + "?mode=ro" if readonly else uri
+
+
+def create_private(path: str | Path) -> None:
+    """Create ``path`` empty and readable by its owner only, whatever the umask, unless it
+    exists: an existing file keeps the mode its owner gave it. When it cannot be created
+    (no such directory, no right to write there), SQLite's own open says why."""
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE)
+        try:
+            os.fchmod(fd, PRIVATE)  # the umask may have taken bits off, never added any
+        finally:
+            os.close(fd)
 
 
 def connect(path: str, *, readonly: bool = False) -> sqlite3.Connection:
     """A connection usable from worker threads, with the store's pragmas.
 
     Files run in WAL mode so readers never wait for the writer; ``:memory:`` has a single
-    connection that the store serialises.
+    connection that the store serialises. A new database file is created ``0600``.
     """
-    if readonly and path != MEMORY:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-    else:
+    if path == MEMORY:
         conn = sqlite3.connect(path, check_same_thread=False)
+    else:
+        if not readonly:
+            create_private(path)
+        conn = sqlite3.connect(uri_of(path, readonly=readonly), uri=True, check_same_thread=False)
     conn.create_function("eloqua_time", 2, _eloqua_time, deterministic=True)
     conn.create_function("eloqua_valid", 2, _eloqua_valid, deterministic=True)
     conn.create_function("eloqua_email", 1, _eloqua_email, deterministic=True)

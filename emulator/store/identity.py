@@ -1,4 +1,9 @@
-"""Sites, users and OAuth tokens: rows in, rows out."""
+"""Sites, users and OAuth tokens: rows in, rows out.
+
+Tokens (access, refresh, authorization codes) are kept as their SHA-256 digest
+(``core.redaction``), never in clear: a presented token is hashed and looked up, so a copy
+of the database file signs no one in.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from typing import Any
 
 import sqlite_utils
 
+from emulator.core.redaction import token_digest
 from emulator.core.types import Principal
 
 
@@ -28,7 +34,7 @@ class User:
 
 @dataclass(frozen=True)
 class Token:
-    token: str
+    token: str  # the token when inserted; read back, its digest (all the store keeps)
     kind: str
     user_id: int
     client_id: str
@@ -101,7 +107,7 @@ def insert_token(db: sqlite_utils.Database, token: Token) -> None:
         "INSERT INTO tokens (token, kind, user_id, client_id, redirect_uri, expires_at) "
         "VALUES (?, ?, ?, ?, ?, ?)",
         [
-            token.token,
+            token_digest(token.token),
             token.kind,
             token.user_id,
             token.client_id,
@@ -115,13 +121,13 @@ def find_token(db: sqlite_utils.Database, token: str, kind: str) -> Token | None
     row = db.execute(
         "SELECT token, kind, user_id, client_id, redirect_uri, expires_at FROM tokens "
         "WHERE token = ? AND kind = ?",
-        [token, kind],
+        [token_digest(token), kind],
     ).fetchone()
     return Token(*row) if row else None
 
 
 def delete_token(db: sqlite_utils.Database, token: str) -> None:
-    db.execute("DELETE FROM tokens WHERE token = ?", [token])
+    db.execute("DELETE FROM tokens WHERE token = ?", [token_digest(token)])
 
 
 def purge_expired_tokens(db: sqlite_utils.Database, now: float) -> None:

@@ -11,6 +11,7 @@ import sqlite_utils
 from sqlite_utils import Migrations
 
 from emulator.core import values
+from emulator.core.redaction import token_digest
 
 migrations = Migrations("eloqua_emulator")
 
@@ -677,6 +678,24 @@ def m020_acoustic_events_and_rotations(db: sqlite_utils.Database) -> None:
         CREATE INDEX acoustic_rotations_file ON acoustic_rotations (ftp_user_id, name);
         """
     )
+
+
+@migrations()
+def m021_tokens_hashed(db: sqlite_utils.Database) -> None:
+    """Tokens are kept as their SHA-256 digest (``core.redaction``), never in clear: those
+    stored in clear before are hashed in place, so they keep working (a presented token is
+    hashed and looked up). ``secure_delete`` zeroes the space the clear text leaves."""
+    before = db.execute("PRAGMA secure_delete").fetchone()[0]
+    db.execute("PRAGMA secure_delete = ON")
+    try:
+        for table in ("tokens", "acoustic_refresh_tokens", "acoustic_access_tokens"):
+            clear = [row[0] for row in db.execute(f"SELECT token FROM {table}").fetchall()]
+            db.conn.executemany(
+                f"UPDATE {table} SET token = ? WHERE token = ?",
+                [(token_digest(token), token) for token in clear],
+            )
+    finally:
+        db.execute(f"PRAGMA secure_delete = {int(before)}")
 
 
 # Tables whose site-0 rows are copied into every new site.

@@ -1,11 +1,12 @@
 """Named snapshots of the whole store, made and put back with SQLite's online backup API.
 
-A snapshot is one SQLite file, ``<name>.sqlite`` in the snapshots directory: the backup
-is written to a temporary file beside it, turned into a single self-contained file
-(rollback journal, not WAL) and renamed over the name, so a snapshot is there whole or not
-at all. It records when it was taken (``meta``) and, in its own ``_sqlite_migrations``, the
-store format it was taken at. Taking one reads the store on a reader connection, inside one
-read transaction, so it is the state after some write and never in the middle of one.
+A snapshot is one SQLite file, ``<name>.sqlite`` in the snapshots directory, readable by
+its owner only (``0600``, like the database file): the backup is written to a temporary
+file beside it, turned into a single self-contained file (rollback journal, not WAL) and
+renamed over the name, so a snapshot is there whole or not at all. It records when it was
+taken (``meta``) and, in its own ``_sqlite_migrations``, the store format it was taken at.
+Taking one reads the store on a reader connection, inside one read transaction, so it is
+the state after some write and never in the middle of one.
 
 Restoring copies the file back into the live database on the writer connection with one
 backup step (every page, one transaction), outside any other write: readers see the old
@@ -15,6 +16,7 @@ state or the new one, never a mix, and the worker, whose turns are writes, waits
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import shutil
 import sqlite3
@@ -25,9 +27,12 @@ from pathlib import Path
 import sqlite_utils
 
 from emulator.core.config import MEMORY
+from emulator.store import db as sqlite_db
 from emulator.store import migrations, scratch
 
 SUFFIX = ".sqlite"
+# ``.<name>.<16 hex digits>.tmp`` (see ``save``), and the journal SQLite keeps beside it
+TEMPORARY = re.compile(r"\.[A-Za-z0-9._-]{1,64}\.[0-9a-f]{16}\.tmp(-journal|-wal|-shm)?")
 CREATED_KEY = "snapshot_created_at"
 
 
@@ -63,6 +68,19 @@ class Shelf:
     def __init__(self, directory: Path | None, db_path: str) -> None:
         self._temporary = directory is None and db_path == MEMORY
         self._directory = directory or (None if self._temporary else Path(db_path + ".snapshots"))
+        self.sweep()
+
+    def sweep(self) -> list[str]:
+        """Remove what a snapshot being taken when the process died left behind: its
+        temporary file and that file's journal. Never listed, but each holds a copy of
+        the store. Run when the store opens, so the one process using the directory (one
+        store, one process) has no snapshot under way."""
+        if self._directory is None or not self._directory.is_dir():
+            return []
+        swept = [p for p in self._directory.iterdir() if TEMPORARY.fullmatch(p.name)]
+        for path in swept:
+            path.unlink(missing_ok=True)
+        return sorted(p.name for p in swept)
 
     @property
     def directory(self) -> Path:
@@ -106,7 +124,8 @@ def save(db: sqlite_utils.Database, shelf: Shelf, name: str, created_at: str) ->
     final = shelf.path(name)
     temporary = final.with_name(f".{name}.{secrets.token_hex(8)}.tmp")
     try:
-        target = sqlite3.connect(temporary)
+        sqlite_db.create_private(temporary)  # a snapshot holds what the store holds
+        target = sqlite3.connect(sqlite_db.uri_of(temporary), uri=True)
         try:
             db.conn.backup(target)
             # a copy of a WAL database is in WAL mode: make it one self-contained file
@@ -171,7 +190,7 @@ def restore(db: sqlite_utils.Database, shelf: Shelf, name: str) -> Snapshot:
 
 
 def _open(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+    conn = sqlite3.connect(sqlite_db.uri_of(path, readonly=True), uri=True)
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.Error as exc:

@@ -3,12 +3,14 @@ not at all, never over another), and that nothing outside it can be named."""
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 
 import pytest
 
 from emulator import Settings
 from emulator.acoustic.files import FtpRoot, safe_segment
+from tests.store.test_db import usual_umask
 
 USER = "user@example.com"
 HEADER = ["Email", "code"]
@@ -38,6 +40,14 @@ def test_a_file_is_written_whole_into_the_download_folder(tmp_path: Path) -> Non
     assert path.read_bytes() == b"Email,code\r\nx@example.com,emailOpen\r\n"
     assert written.size == path.stat().st_size
     assert [p.name for p in path.parent.iterdir()] == ["a_1.csv"]  # no temporary file left
+
+
+def test_a_file_is_readable_by_its_owner_only(tmp_path: Path) -> None:
+    ftp = FtpRoot(tmp_path, "e.db")
+    with usual_umask():
+        written = ftp.write(USER, "a_1.csv", "CSV", HEADER, iter([["x@example.com", "emailOpen"]]))
+    path = tmp_path / USER / "download" / written.name
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
 def test_a_taken_name_is_never_overwritten(tmp_path: Path) -> None:

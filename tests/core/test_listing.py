@@ -6,8 +6,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from emulator.core import constraints
 from emulator.core.errors import ValidationFailed
 from emulator.core.listing import (
+    Q_LENGTH_MAX,
+    Q_TERMS_MAX,
     Kind,
     Listing,
     ListQuery,
@@ -129,3 +132,57 @@ def test_timestamp_values_are_normalised_to_the_resource_form(value: str) -> Non
     assert term.value.startswith("2025-07-01T")
     assert term.value.endswith("Z")
     assert len(term.value) == 28
+
+
+# Limits: Eloqua documents none for q or orderBy; without them a long query reaches SQLite's
+# own limits (expression depth 1000, LIKE patterns of 50,000 bytes, 2,000 ORDER BY terms).
+
+
+def failures_of(**params: str) -> list[tuple[str, str, object]]:
+    with pytest.raises(ValidationFailed) as refused:
+        parse(**params)
+    return [(f.field, f.constraint, f.value) for f in refused.value.failures]
+
+
+def test_q_takes_at_most_50_terms() -> None:
+    fifty = " AND ".join(["name='x'"] * Q_TERMS_MAX)
+    assert len(parse(q=fifty).terms) == 50
+    over = fifty + " AND count=1"
+    assert failures_of(q=over) == [("q", constraints.Q_TERMS.format(max=50), over)]
+
+
+def test_q_of_many_short_terms_is_refused_for_their_number() -> None:
+    q = " ".join(["count=1"] * 250)
+    assert len(q) < Q_LENGTH_MAX
+    assert failures_of(q=q) == [("q", constraints.Q_TERMS.format(max=50), q)]
+
+
+def test_q_is_at_most_2000_characters_long() -> None:
+    at_limit = "name=*" + "a" * (Q_LENGTH_MAX - 7) + "*"
+    assert len(at_limit) == 2000
+    assert parse(q=at_limit).terms[0].wildcard
+    over = at_limit[:-1] + "a*"
+    assert failures_of(q=over) == [("q", constraints.Q_LENGTH.format(max=2000), over)]
+
+
+def test_order_by_names_at_most_as_many_items_as_the_listing_has_properties() -> None:
+    every = "name, count DESC, createdAt, isActive"
+    assert len(parse(orderBy=every).order) == 4
+    over = every + ", name"
+    assert failures_of(orderBy=over) == [
+        ("orderBy", constraints.ORDER_BY_COUNT.format(max=4), over)
+    ]
+    many = ",".join(["name ASC"] * 2000)
+    assert failures_of(orderBy=many)[0][:2] == ("orderBy", constraints.ORDER_BY_COUNT.format(max=4))
+
+
+@pytest.mark.parametrize("value", ["nan", "NaN", "inf", "-Infinity", "1e309", "-1e400"])
+def test_numbers_in_q_must_be_finite(value: str) -> None:
+    q = f"count={value}"
+    message = constraints.Q_VALUE.format(value=value, kind="number", name="count")
+    assert failures_of(q=q) == [("q", message, q)]
+
+
+def test_large_finite_numbers_are_numbers() -> None:
+    assert parse(q="count=1e308").terms == (Term("count", "=", 1e308),)
+    assert parse(q="count=99999999999999999999").terms == (Term("count", "=", 1e20),)

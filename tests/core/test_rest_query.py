@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from emulator.core.listing import Kind
 from emulator.core.rest_query import (
+    SEARCH_LENGTH_MAX,
     Depth,
     RestQuery,
     RestQueryError,
@@ -237,3 +238,28 @@ def test_any_parameters_parse_or_are_refused_with_errors(params: dict[str, str])
     except RestQueryError as exc:
         refused = exc.errors or [{"parameter": "<empty>"}]
     assert {e["parameter"] for e in refused} <= set(params)
+
+
+def test_a_search_is_at_most_2000_characters_long() -> None:
+    """Eloqua publishes no limit; without one a long wildcard passes SQLite's 50,000-byte
+    LIKE pattern limit, a server error. The type is one of Oracle's requirement types."""
+    at_limit = "name='" + "a" * (SEARCH_LENGTH_MAX - 8) + "*'"
+    assert len(at_limit) == 2000
+    assert parse(search=at_limit).search == Search("name", "=", at_limit[6:-1], wildcard=True)
+    over = "name=*" + "😀" * 20000 + "*"
+    assert errors(search=over) == [
+        {
+            "type": "EndpointValidationError",
+            "parameter": "search",
+            "value": over,
+            "requirement": {"type": "ValidTextLengthRequirement", "maximum": 2000},
+        }
+    ]
+
+
+@pytest.mark.parametrize("value", ["nan", "NaN", "inf", "-Infinity", "1e309"])
+def test_numbers_in_a_search_must_be_finite(value: str) -> None:
+    assert errors(search=f"id={value}")[0]["requirement"] == {
+        "type": "DataTypeRequirement",
+        "dataType": "number",
+    }

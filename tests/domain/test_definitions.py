@@ -10,6 +10,7 @@ import pytest
 from emulator.core import constraints as c
 from emulator.core import timestamps
 from emulator.core.errors import Failure, NotFound, ValidationFailed
+from emulator.core.listing import Q_LENGTH_MAX, Q_TERMS_MAX
 from emulator.domain import definitions
 from tests.domain.support import CITY, EMAIL, FIRST, Bulk
 
@@ -260,3 +261,24 @@ def test_auto_delete_duration_removes_the_definition_when_it_elapses(bulk: Bulk)
     assert bulk.store.read_sync(get, bulk.principal, CONTACT_EXPORTS, 1, bulk.now + 3599)
     with pytest.raises(NotFound):
         bulk.store.read_sync(get, bulk.principal, CONTACT_EXPORTS, 1, bulk.now + 3600)
+
+
+def test_the_longest_list_query_the_language_allows_runs_in_sqlite(bulk: Bulk) -> None:
+    """50 ``!=`` wildcard terms (the deepest expression), every property in ``orderBy``,
+    and a 2,000-character wildcard of four-byte characters: all within SQLite's limits."""
+    bulk.define("contacts", "imports", IMPORT)
+    names = sorted(definitions.LISTING.properties)
+    deepest = {"q": " ".join(["name!=*zz*"] * Q_TERMS_MAX), "orderBy": ",".join(names)}
+    widest = {"q": "name=*" + "😀" * (Q_LENGTH_MAX - 7) + "*"}
+    for params in (deepest, widest):
+        page, query = bulk.store.read_sync(
+            definitions.list_definitions,
+            bulk.principal,
+            CONTACT_IMPORTS,
+            "imports",
+            params,
+            1000,
+            bulk.now,
+        )
+        assert len(query.terms) in (1, Q_TERMS_MAX)
+        assert len(page.items) == (1 if params is deepest else 0)

@@ -87,6 +87,14 @@ def test_an_unknown_sync_or_site_is_a_404_in_eloqua_s_shape(bulk: Bulk) -> None:
     assert bulk.client.get("/_emulator/ui/sites/Nobody/syncs/1").status_code == 404
 
 
+def test_a_sync_id_no_store_can_hold_is_a_404_not_a_server_error(bulk: Bulk) -> None:
+    bulk.sign_in()
+    for sync_id in ("9223372036854775808", "9" * 40):
+        missing = bulk.client.get(f"/_emulator/ui/sites/Acme/syncs/{sync_id}")
+        assert missing.status_code == 404
+        assert missing.json()["failures"][0]["field"] == "uri"
+
+
 def test_the_report_is_one_page_with_every_sync_inline(bulk: Bulk) -> None:
     _, sync = import_with_a_reject(bulk)
     sync_id = sync["uri"].rsplit("/", 1)[1]

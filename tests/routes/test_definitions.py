@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import orjson
 import pytest
 
 from tests.conftest import basic
@@ -490,3 +491,19 @@ def test_every_family_and_kind_round_trips(client) -> None:
         },
     )
     assert email.status_code == 201, email.text
+
+
+def test_a_definition_body_may_start_with_a_byte_order_mark(client) -> None:
+    """As staging uploads may: Windows tools write one before UTF-8 JSON."""
+    body = {
+        "name": "with a BOM",
+        "fields": {"email": "{{Contact.Field(C_EmailAddress)}}"},
+        "identifierFieldName": "email",
+    }
+    response = client.post(
+        "/api/bulk/2.0/contacts/imports",
+        content=b"\xef\xbb\xbf" + orjson.dumps(body),
+        headers={**basic(), "Content-Type": "application/json"},
+    )
+    assert response.status_code == 201, response.text
+    assert response.json()["name"] == "with a BOM"

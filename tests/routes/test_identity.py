@@ -86,3 +86,27 @@ def test_strict_mode_refuses_a_wrong_password_with_not_authenticated(strict_clie
     client = strict_client('[{"site": "Acme", "user": "jane", "password": "right"}]')
     assert client.get("/id", headers=basic(password="wrong")).json() == "Not authenticated."
     assert client.get("/id", headers=basic(password="right")).json()["user"]["username"] == "jane"
+
+
+def test_names_that_no_user_could_have_make_no_site(client) -> None:
+    """In lenient mode a new name is a new site with a copy of the fixtures: NULs, line
+    breaks or 100 KB of text sign nobody in, and nothing is stored."""
+    app = client.app
+    for site, user in [
+        ("A\x00", "jane"),
+        ("Acme", "ja\nne"),
+        ("S" * 101, "jane"),
+        ("Acme", "u" * 101),
+    ]:
+        response = client.get("/api/bulk/2.0/contacts/fields", headers=basic(site, user, "pw"))
+        assert response.status_code == 401
+        assert response.json()["failures"][0]["constraint"] == (
+            "Site and user names must be 1 to 100 printable characters."
+        )
+    store = app.state.emulator.store
+    names = store.read_sync(lambda db: [r[0] for r in db.execute("SELECT name FROM sites")])
+    assert not [name for name in names if "\x00" in name or len(name) > 100]
+    assert (
+        client.get("/id", headers=basic("S" * 100, "jane", "pw")).json()["site"]["name"]
+        == "S" * 100
+    )

@@ -191,3 +191,29 @@ def test_eloqua_time_literals_are_read_in_eastern_time_unless_utc() -> None:
         sql, params = compile_filter(probe, CONTACTS, typed, parent_id=0, utc=utc)
         selected = {r[0] for r in db.execute(f"SELECT id FROM contacts r WHERE {sql}", params)}
         assert selected == expected, utc
+
+
+def test_literals_at_the_end_of_the_calendar_compare_without_overflow() -> None:
+    """'9999-12-31 23:59:59' in Eastern time is past the last UTC moment Python can hold:
+    it compares as that last moment (the definition accepted it, so its sync must run)."""
+    records = [
+        {
+            "city": "",
+            "employees": "",
+            "date": "",
+            "subscribed": False,
+            "member": False,
+            "status": None,
+            "created": datetime(2025, 7, 1, 15, 30),
+        }
+    ]
+    db = store(records)
+    for op, expected in ((">", set()), ("<", {1})):
+        probe = Compare(CREATED, op, "9999-12-31 23:59:59")
+        sql, params = compile_filter(probe, CONTACTS, typed, parent_id=0, utc=False)
+        selected = {r[0] for r in db.execute(f"SELECT id FROM contacts r WHERE {sql}", params)}
+        assert (
+            selected
+            == expected
+            == {n for n, r in enumerate(records, 1) if matches(probe, r, n, False)}
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import anyio
@@ -115,3 +116,28 @@ def test_rows_staged_before_values_were_stored_as_text_are_rewritten(tmp_path: P
     finally:
         store.close()
     assert rows == ['{"a":"x","b":"3","c":"true","d":"","e":"1.5"}', '{"a":"plain"}']
+
+
+def open_files(path: Path) -> int:
+    """How many descriptors this process holds on ``path`` (Linux)."""
+    fds = Path("/proc/self/fd")
+    return sum(1 for fd in fds.iterdir() if fd.exists() and fd.resolve() == path.resolve())
+
+
+def test_reads_from_threads_that_come_and_go_reuse_the_readers(tmp_path: Path) -> None:
+    """The threads that run reads are retired when idle and new ones made; a reader
+    connection is not tied to one, so twenty threads one after another leave one open."""
+    path = tmp_path / "x.db"
+    store = Store(str(path))
+    try:
+        held = open_files(path)
+        for _ in range(20):
+            thread = threading.Thread(
+                target=store.read_sync, args=(lambda db: db.execute("SELECT 1"),)
+            )
+            thread.start()
+            thread.join()
+        assert open_files(path) == held + 1
+    finally:
+        store.close()
+    assert open_files(path) == 0

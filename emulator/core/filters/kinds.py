@@ -10,6 +10,8 @@ literals on system timestamps are read in UTC or in Eloqua (Eastern) time per th
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from emulator.core import timestamps
 
 # ``system_time`` is an ISO-8601 UTC timestamp (CreatedAt…), ``date`` a field holding
@@ -44,6 +46,9 @@ def comparable(kind: str, value: str, *, utc: bool) -> str | float | None:
         if kind == DATE:
             return moment.strftime("%Y-%m-%d %H:%M:%S")
         if not utc:
-            moment = timestamps.eastern_to_utc(moment)
+            try:
+                moment = timestamps.eastern_to_utc(moment)
+            except OverflowError:  # late on 9999-12-31 Eastern: past the last UTC moment
+                moment = datetime.max
         return timestamps.format_resource(moment)
     return None

@@ -22,11 +22,16 @@ from emulator.core.markup.errors import MarkupError
 from emulator.core.markup.lexer import CLOSE, OPEN, WORD, Token, tokens
 
 MAX_ID = 2**31 - 1
+# Ours: Oracle publishes no limit, and its longest statements are under 200 characters; a
+# longer text is refused unread, so a body of megabytes cannot hold the writer for seconds.
+MAX_LENGTH = 1000
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 _DIGITS = re.compile(r"[0-9]+\Z")
 
 
 def parse_statement(text: str) -> Statement:
+    if len(text) > MAX_LENGTH:
+        raise MarkupError(constraints.MARKUP_LENGTH.format(max=MAX_LENGTH), MAX_LENGTH)
     return _Parser(text).statement()
 
 

@@ -83,6 +83,22 @@ def test_a_filter_of_exactly_1000_characters_is_accepted_and_1001_refused():
     assert messages(over) == [constraints.FILTER_LENGTH.format(max=1000)]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        " OR ".join(["'{{Contact.Field(C_Country)}}' = 'BE'"] * 5000),
+        "(" * 1000 + "'{{Contact.Id}}' = '1'" + ")" * 1000,
+        "NOT " * 5000 + "'{{Contact.Id}}' = '1'",
+    ],
+)
+def test_a_filter_over_the_limit_is_refused_for_its_length_without_being_read(text):
+    """A request body may hold megabytes of filter: reading them would keep the writer busy
+    for seconds (the parser and validator are linear, but slow per clause)."""
+    expr, problems = check_filter(text, CONTACTS, CATALOG)
+    assert expr is None
+    assert problems == [Problem(constraints.FILTER_LENGTH.format(max=1000), text, "filter", 1000)]
+
+
 def test_length_counts_utf16_code_units_like_dotnet():
     base = "'{{Contact.Field(C_Country)}}' = ''"
     text = base[:-1] + "🎉" * ((1000 - len(base)) // 2) + "xx'"

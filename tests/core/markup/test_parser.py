@@ -220,6 +220,31 @@ def test_unknown_forms_fail_at_the_offending_segment(text, position, message):
     assert (caught.value.position, caught.value.message) == (position, message)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{{Contact.Field(" + "C" * 1000 + ")}}",
+        "{{" + "Contact." * 500_000 + "Id}}",
+    ],
+    ids=["long name", "4 MB of segments"],
+)
+def test_a_statement_over_1000_characters_is_refused_without_being_read(text):
+    """Eloqua publishes no limit; its longest forms are well under 200 characters, and
+    reading megabytes of segments held the writer for seconds."""
+    with pytest.raises(MarkupError) as caught:
+        parse_statement(text)
+    assert (caught.value.position, caught.value.message) == (
+        1000,
+        constraints.MARKUP_LENGTH.format(max=1000),
+    )
+
+
+def test_a_statement_of_1000_characters_is_read() -> None:
+    text = "{{Contact.Field(" + "C" * (1000 - 19) + ")}}"
+    assert len(text) == 1000
+    assert parse_node(text) == m.ContactField("C" * 981)
+
+
 def test_the_error_text_names_the_position():
     with pytest.raises(MarkupError, match=r"\(at position 2\)$"):
         parse_node("{{Lead.Id}}")
