@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -56,9 +57,24 @@ class Worker:
         self.completed = 0
         self.paused = False
         self.listeners: list[Callable[[Ended], None]] = []  # told of every sync that ends
+        self._waiting: dict[tuple[int, int], anyio.Event] = {}
+        self._ended_lately: deque[tuple[int, int]] = deque(maxlen=256)
 
     def notify(self) -> None:
         self._wake.set()
+
+    async def until_ended(self, site_id: int, sync_id: int, seconds: float) -> None:
+        """Wait, at most ``seconds``, for the worker to end a sync (a poll under the
+        ``immediate`` policy: the answer then shows the end, not one more round trip).
+        Returns at once when the sync ended lately or the worker is paused."""
+        key = (site_id, sync_id)
+        if self.paused or key in self._ended_lately:
+            return
+        event = self._waiting.setdefault(key, anyio.Event())
+        with anyio.move_on_after(seconds):
+            await event.wait()
+        if not event.is_set() and self._waiting.get(key) is event:
+            del self._waiting[key]
 
     async def run(self, task_group: anyio.abc.TaskGroup) -> None:
         resumed = len(await self.store.write(rows.active))
@@ -79,6 +95,10 @@ class Worker:
             if final is not None:
                 after = (final.site_id, final.id)
                 if final.status != SyncStatus.ACTIVE.value:
+                    self._ended_lately.append(after)
+                    waiting = self._waiting.pop(after, None)
+                    if waiting is not None:
+                        waiting.set()
                     if final.callback_url:
                         task_group.start_soon(self._call_back, final, final.callback_url)
                     self.completed += 1

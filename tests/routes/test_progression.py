@@ -4,11 +4,15 @@ shows follows the sync's own policy, else its site's, else the global one, which
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from contract_tests.waiting import wait_until
+from emulator import Settings, create_app
+from emulator.testing import serve_app
 from tests.routes.bulk import Bulk
 
 IMPORT = {
@@ -165,3 +169,28 @@ def test_a_reset_forgets_site_and_sync_policies_but_not_the_global_one(acme: Bul
     put(acme, policy="manual", site="Acme", sync=sync)
     assert acme.client.post("/_emulator/reset", headers=CONTROL).status_code == 200
     assert shown(acme) == {"policy": "polls:4", "default": "immediate", "overrides": []}
+
+
+def test_under_immediate_the_first_poll_shows_the_end(tmp_path: Path) -> None:
+    """A poll of a sync the worker is running waits for it (up to ``SETTLE``), so a client
+    under ``immediate`` sees the end on its first read, however fast it asks."""
+    settings = Settings(db=str(tmp_path / "e.db"), sync_progression="immediate")
+    with (
+        serve_app(create_app(settings), settings=settings) as url,
+        httpx.Client(base_url=url + "/api/bulk/2.0", auth=("Acme\\jane", "pw")) as client,
+    ):
+        uri = client.post("/contacts/imports", json=IMPORT).json()["uri"]
+        first = []
+        for n in range(30):
+            staged = client.post(f"{uri}/data", json=[{"email": f"first-poll-{n}@example.com"}])
+            assert staged.status_code == 204
+            sync = client.post("/syncs", json={"syncedInstanceUri": uri}).json()["uri"]
+            first.append(client.get(sync).json()["status"])
+    assert first == ["success"] * 30
+
+
+def test_a_paused_worker_is_not_waited_for(bulk: Bulk) -> None:
+    uri = bulk.define("/contacts/imports", IMPORT)
+    bulk.emulator.worker.paused = True
+    sync = bulk.sync(uri)["uri"]
+    assert [bulk.get(sync)["status"] for _ in range(3)] == ["pending"] * 3
