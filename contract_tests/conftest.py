@@ -5,6 +5,7 @@ login origin, e.g. ``https://login.eloqua.com``) and ``--auth`` it runs against 
 ``ELOQUA_BASE_URL`` and ``ELOQUA_AUTH`` are the environment fallbacks. A base URL that
 answers ``/_emulator/health`` (an emulator started as a CI service, say) is an emulator:
 every test runs, writes included, at full speed; ``--target`` overrides the guess.
+``--record FILE.jsonl`` writes every exchange of the run for ``python -m emulator replay``.
 
 The Acoustic scenarios (``contract_tests/acoustic/``, marked ``acoustic``) have their own
 target, options and skips (``contract_tests/acoustic/target.py``).
@@ -25,6 +26,7 @@ import schemathesis
 from contract_tests.acoustic.target import acoustic_kind, add_options
 from contract_tests.auth import parse_auth
 from contract_tests.limits import LimitedSession, LimitedTransport, Limiter
+from contract_tests.recorder import Recorder
 from contract_tests.report import Report
 from contract_tests.target import Target, serve_in_thread
 
@@ -71,6 +73,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="write a per-operation Markdown report to this path",
     )
     group.addoption(
+        "--record",
+        default=None,
+        metavar="FILE.jsonl",
+        help="write every request sent and answer got, in order, one exchange a line, "
+        "credentials removed, for 'python -m emulator replay' (needs a run in one process)",
+    )
+    group.addoption(
         "--target",
         choices=("auto", "emulator", "pod"),
         default=os.environ.get("ELOQUA_TARGET") or "auto",
@@ -89,6 +98,23 @@ def pytest_configure(config: pytest.Config) -> None:
     path = config.getoption("--report")
     if path and not hasattr(config, "workerinput"):  # the xdist controller writes it
         config.pluginmanager.register(Report(SPEC, Path(path)), "eloqua-contract-report")
+    record = config.getoption("--record")
+    if record:
+        if config.getoption("dist", "no") != "no" or hasattr(config, "workerinput"):
+            raise pytest.UsageError("--record keeps the order of one process: add -n 0")
+        config._eloqua_recorder = Recorder(Path(record))  # type: ignore[attr-defined]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    recorder: Recorder | None = getattr(config, "_eloqua_recorder", None)
+    if recorder is not None:
+        recorder.close()
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    recorder: Recorder | None = getattr(config, "_eloqua_recorder", None)
+    if recorder is not None:
+        terminalreporter.write_line(f"recorded {recorder.count} exchanges to {recorder.path}")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -192,13 +218,17 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
 
 @pytest.fixture(scope="session")
 def limiter(request: pytest.FixtureRequest, target: Target) -> Limiter:
-    """One rate limit and request budget for every call of the run."""
+    """One rate limit and request budget for every call of the run (and, with
+    ``--record``, one recording of them)."""
     rate = request.config.getoption("--rate-limit")
     budget = request.config.getoption("--request-budget")
     if not target.is_emulator:
         rate = POD_RATE if rate is None else rate
         budget = POD_BUDGET if budget is None else budget
-    return Limiter(rate, budget)
+    recorder: Recorder | None = getattr(request.config, "_eloqua_recorder", None)
+    if recorder is not None:
+        recorder.own_authorization = target.headers.get("Authorization")
+    return Limiter(rate, budget, recorder)
 
 
 @pytest.fixture(scope="session")

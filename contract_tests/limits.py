@@ -1,7 +1,8 @@
 """How the suite treats the API it calls: at most ``rate`` requests a second, at most
 ``budget`` requests in the run, and a wait-and-retry when a pod answers 429 or a 500 with
 ``Retry-After`` (reference §13.2). Shared by the httpx clients of the scenarios and the
-requests session schemathesis calls through."""
+requests session schemathesis calls through, which is why ``--record`` takes its exchanges
+here."""
 
 from __future__ import annotations
 
@@ -14,13 +15,18 @@ import httpx
 import pytest
 import requests
 
+from contract_tests.recorder import Recorder
+
 RETRIES = 3
 LONGEST_WAIT = 120.0  # seconds; Retry-After can ask for an hour (errorSeverity 0)
 
 
 class Limiter:
-    def __init__(self, rate: float | None, budget: int | None) -> None:
+    def __init__(
+        self, rate: float | None, budget: int | None, recorder: Recorder | None = None
+    ) -> None:
         self.rate, self.budget = rate, budget
+        self.recorder = recorder  # --record: every exchange sent through this limiter
         self.sent = 0
         self._next = 0.0
         self._lock = threading.Lock()
@@ -70,8 +76,13 @@ class LimitedTransport(httpx.BaseTransport):
         self.limiter, self.inner = limiter, inner or httpx.HTTPTransport()
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
+        def call() -> httpx.Response:
+            response = self.inner.handle_request(request)
+            recorder = self.limiter.recorder
+            return response if recorder is None else recorder.httpx_answer(request, response)
+
         return self.limiter.send(
-            lambda: self.inner.handle_request(request),
+            call,
             lambda r: r.status_code,
             lambda r: r.headers.get("retry-after"),
         )
@@ -88,8 +99,13 @@ class LimitedSession(requests.Session):
         self.limiter = limiter
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        def call() -> requests.Response:
+            response = super(LimitedSession, self).send(request, **kwargs)
+            recorder = self.limiter.recorder
+            return response if recorder is None else recorder.requests_answer(request, response)
+
         return self.limiter.send(
-            lambda: super(LimitedSession, self).send(request, **kwargs),
+            call,
             lambda r: r.status_code,
             lambda r: r.headers.get("retry-after"),
         )

@@ -2,9 +2,9 @@
 
 Every server option falls back to an ``ELOQUA_EMULATOR_<NAME>`` environment variable, then
 to its default; the effective configuration is printed before the server starts. A first
-argument naming a command (``seed``, ``fixtures``, ``ca``) runs that command instead; each
-lives in :mod:`emulator.commands` and is imported only when asked for, so the server starts
-without loading what the commands need.
+argument naming a command (``seed``, ``fixtures``, ``ca``, ``replay``, ``convert``) runs
+that command instead; each lives in :mod:`emulator.commands` and is imported only when asked
+for, so the server starts without loading what the commands need.
 """
 
 from __future__ import annotations
@@ -30,7 +30,9 @@ M_ARENA_MAX = -8  # glibc's mallopt option (malloc.h)
 # command name → module with ``main(argv) -> int``
 COMMANDS: dict[str, str] = {
     "ca": "emulator.commands.ca",
+    "convert": "emulator.commands.replay.convert",
     "fixtures": "emulator.commands.fixtures",
+    "replay": "emulator.commands.replay",
     "seed": "emulator.commands.seed",
 }
 
@@ -41,7 +43,9 @@ def parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:
         description="A local Oracle Eloqua Bulk API 2.0 emulator. Clients sign in at /id "
         "and use the Bulk API at /api/bulk/2.0; the control plane is under /_emulator/. "
         "Commands: 'seed' (synthetic records at scale), 'fixtures from-pod' (mirror a pod's "
-        "catalogs), 'ca' (the proxy's certificate authority); each has its own --help.",
+        "catalogs), 'ca' (the proxy's certificate authority), 'replay' (recorded traffic "
+        "against the emulator, with a parity report), 'convert' (HAR files and vcrpy "
+        "cassettes into recordings); each has its own --help.",
     )
     cli.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     for name, default, text in Settings.options():
