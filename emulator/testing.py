@@ -17,9 +17,6 @@ sign in to the emulator, which answers with the Eloqua host they asked for (``Ho
 from __future__ import annotations
 
 import functools
-import socket
-import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from typing import Any, Self, TypeVar
@@ -27,67 +24,15 @@ from unittest import mock
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
-from starlette.types import ASGIApp
 
-from emulator.app import create_app
 from emulator.core.config import Settings
 from emulator.core.hosts import is_acoustic_api
-from emulator.proxy.ca import CertificateAuthority
 from emulator.proxy.gate import is_eloqua
-from emulator.proxy.server import EmulatorServer
-from emulator.wire.protocols import uvicorn_config
+from emulator.proxy.server import free_port, serve, serve_app
+
+__all__ = ["free_port", "mock_acoustic", "mock_eloqua", "serve", "serve_app"]
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextmanager
-def serve_app(
-    app: ASGIApp,
-    port: int | None = None,
-    *,
-    proxy_port: int = 0,
-    ca: CertificateAuthority | None = None,
-    settings: Settings | None = None,
-) -> Iterator[str]:
-    """Any ASGI app under uvicorn on a loopback port, in a thread, for the block; with
-    ``proxy_port`` and ``ca``, the proxy listens beside it. The connection limits are those
-    of ``settings`` (by default the defaults)."""
-    port = port or free_port()
-    settings = settings or Settings()
-    config = uvicorn_config(
-        app, settings, host="127.0.0.1", port=port, log_level="warning", lifespan="on"
-    )
-    server = EmulatorServer(config, proxy_port=proxy_port, ca=ca, settings=settings)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the server did not start")
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-
-
-@contextmanager
-def serve(settings: Settings | None = None) -> Iterator[str]:
-    """A fresh emulator (``:memory:`` unless ``settings`` say otherwise) for the block; its
-    origin. ``settings.proxy_port`` opens the proxy too, with the CA in ``settings.ca_dir``."""
-    settings = settings or Settings(db=":memory:", port=free_port(), log_level="warning")
-    port = settings.port or free_port()
-    ca = CertificateAuthority(settings.ca_dir) if settings.proxy_port else None
-    app = create_app(settings)
-    with serve_app(app, port, proxy_port=settings.proxy_port, ca=ca, settings=settings) as url:
-        yield url
 
 
 class mock_eloqua:

@@ -22,6 +22,10 @@ import asyncio
 import logging
 import socket
 import ssl
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, cast
 
 import uvicorn
@@ -29,6 +33,7 @@ from starlette.types import ASGIApp
 from uvicorn.protocols.http.h11_impl import H11Protocol
 from uvicorn.server import ServerState
 
+from emulator.app import create_app
 from emulator.core.config import Settings
 from emulator.proxy.ca import CertificateAuthority
 from emulator.proxy.gate import AbsoluteForm, is_eloqua, refusal
@@ -194,3 +199,53 @@ class ProxyConnection(asyncio.Protocol):
             b"Content-Length: %d\r\nConnection: close\r\n\r\n%s" % (status, reason, len(body), body)
         )
         self.transport.close()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def serve_app(
+    app: ASGIApp,
+    port: int | None = None,
+    *,
+    proxy_port: int = 0,
+    ca: CertificateAuthority | None = None,
+    settings: Settings | None = None,
+) -> Iterator[str]:
+    """Any ASGI app under uvicorn on a loopback port, in a thread, for the block; with
+    ``proxy_port`` and ``ca``, the proxy listens beside it. The connection limits are those
+    of ``settings`` (by default the defaults)."""
+    port = port or free_port()
+    settings = settings or Settings()
+    config = uvicorn_config(
+        app, settings, host="127.0.0.1", port=port, log_level="warning", lifespan="on"
+    )
+    server = EmulatorServer(config, proxy_port=proxy_port, ca=ca, settings=settings)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the server did not start")
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@contextmanager
+def serve(settings: Settings | None = None) -> Iterator[str]:
+    """A fresh emulator (``:memory:`` unless ``settings`` say otherwise) for the block; its
+    origin. ``settings.proxy_port`` opens the proxy too, with the CA in ``settings.ca_dir``."""
+    settings = settings or Settings(db=":memory:", port=free_port(), log_level="warning")
+    port = settings.port or free_port()
+    ca = CertificateAuthority(settings.ca_dir) if settings.proxy_port else None
+    app = create_app(settings)
+    with serve_app(app, port, proxy_port=settings.proxy_port, ca=ca, settings=settings) as url:
+        yield url

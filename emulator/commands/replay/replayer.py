@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import base64
 import json
-import socket
-import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -29,9 +27,7 @@ from typing import Any
 from urllib.parse import quote
 
 import httpx
-import uvicorn
 
-from emulator.app import create_app
 from emulator.commands.replay.compare import (
     BULK,
     SYNC,
@@ -56,6 +52,7 @@ from emulator.commands.replay.recording import (
 )
 from emulator.commands.replay.report import Outcome
 from emulator.core.config import Settings
+from emulator.proxy.server import free_port, serve
 
 # Credentials no site accepts: what a request recorded with someone else's is sent with.
 REFUSED = "Basic " + base64.b64encode(b"nobody:not-a-credential").decode()
@@ -273,26 +270,8 @@ def _not_reached(wanted: Any, now: Any, timeout: float) -> Difference:
 def in_process(fixtures: Path | None = None) -> Iterator[str]:
     """A fresh ``:memory:`` emulator on a free loopback port in a thread, for the block;
     its origin."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
-    options: dict[str, Any] = {"db": ":memory:", "port": port, "log_level": "warning"}
+    options: dict[str, Any] = {"db": ":memory:", "port": free_port(), "log_level": "warning"}
     if fixtures is not None:
         options["fixtures"] = fixtures
-    app = create_app(Settings(**options))
-    config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", server_header=False
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the emulator did not start")
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with serve(Settings(**options)) as origin:
+        yield origin
