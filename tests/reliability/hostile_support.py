@@ -49,8 +49,7 @@ class Case:
     """One malformed request. ``path`` may name what the warmed-up app holds:
     ``{import}``, ``{export}``, ``{action}``, ``{sync}``, ``{cdo}``, ``{event}``. Headers
     go over the family's credentials (``auth``); ``field``, when given, is what the first
-    Bulk failure must name; ``bug``, when given, says why the case is a known failure
-    (``xfail(strict=True)``: it fails until the bug is fixed, then the mark must go)."""
+    Bulk failure must name."""
 
     id: str
     method: str
@@ -61,7 +60,6 @@ class Case:
     auth: Auth = "basic"
     field: str | None = None
     shape: Shape | None = None
-    bug: str | None = None
 
     def expected_shape(self) -> Shape:
         if self.shape is not None:
