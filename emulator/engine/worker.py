@@ -124,7 +124,7 @@ class Worker:
         if not self.listeners:
             return
         try:
-            done = await self.store.read(timeline.rows_done, final.site_id, final.id)
+            done = await self.store.read_small(timeline.rows_done, final.site_id, final.id)
         except Exception:  # not worth stopping the worker for
             log.exception("the rows of sync %s were not counted", final.id)
             return

@@ -25,6 +25,8 @@ from emulator.http.responses import json_response, no_content, page_response, ra
 from emulator.http.state import state_of
 
 Endpoint = Callable[..., Awaitable[Response]]
+# an upload up to this many bytes is parsed and staged on the event loop (Store.write_small)
+SMALL_UPLOAD = 16 * 1024
 
 
 def _where(request: Request, family: str, kind: str) -> definitions.Where:
@@ -65,7 +67,7 @@ async def create_definition(request: Request, family: str, kind: str) -> Respons
     principal = await require_principal(request)
     body = await bodies.read_json(request)
     state = state_of(request)
-    item = await state.db.write(
+    item = await state.db.write_small(
         definitions.create,
         principal,
         _where(request, family, kind),
@@ -124,8 +126,10 @@ async def stage_data(request: Request, family: str, kind: str) -> Response:
     state = state_of(request)
     media, text, size = await bodies.read_upload(request, state.settings.upload_max_bytes)
     parse = staging.parse_json_rows if media == "application/json" else staging.parse_csv_rows
-    rows = await anyio.to_thread.run_sync(parse, text)
-    sync = await state.db.write(
+    small = size <= SMALL_UPLOAD
+    rows = parse(text) if small else await anyio.to_thread.run_sync(parse, text)
+    write = state.db.write_small if small else state.db.write
+    sync = await write(
         staging.stage_and_maybe_sync,
         principal,
         _where(request, family, kind),

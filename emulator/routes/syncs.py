@@ -21,7 +21,7 @@ async def create_sync(request: Request) -> Response:
     principal = await require_principal(request)
     body = await bodies.read_json(request)
     state = state_of(request)
-    item = await state.db.write(syncs.create, principal, body, state.clock())
+    item = await state.db.write_small(syncs.create, principal, body, state.clock())
     state.notify_worker()
     return raw_json(item, 201)
 

@@ -87,6 +87,36 @@ class Store:
         with self._loop_reader.atomic():
             return fn(self._loop_reader, *args, **kwargs)
 
+    async def write_small(
+        self,
+        fn: Callable[Concatenate[sqlite_utils.Database, P], T],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        """A write of a few rows (a definition, a sync, a small upload), run on the event
+        loop when the writer is free: it takes a few hundred microseconds, about what the
+        hop to a worker thread and back costs, and a client running one flow at a time
+        waits for both. When another write holds the writer (the worker's chunk, a large
+        upload) it queues on a thread like any write, so the loop never waits for one."""
+        try:
+            self._write_limiter.acquire_nowait()
+        except anyio.WouldBlock:
+            return await self.write(fn, *args, **kwargs)
+        try:
+            if not self._writer_lock.acquire(blocking=False):  # a write from another thread
+                inline = False
+            else:
+                inline = True
+                try:
+                    with self.writer.atomic():
+                        return fn(self.writer, *args, **kwargs)
+                finally:
+                    self._writer_lock.release()
+        finally:
+            self._write_limiter.release()
+        assert not inline
+        return await self.write(fn, *args, **kwargs)
+
     def write_sync(
         self,
         fn: Callable[Concatenate[sqlite_utils.Database, P], T],

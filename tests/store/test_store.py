@@ -141,3 +141,77 @@ def test_reads_from_threads_that_come_and_go_reuse_the_readers(tmp_path: Path) -
     finally:
         store.close()
     assert open_files(path) == 0
+
+
+@pytest.mark.parametrize("where", ["file", ":memory:"])
+def test_a_small_write_runs_on_the_event_loop_when_the_writer_is_free(
+    tmp_path: Path, where: str
+) -> None:
+    store = Store(str(tmp_path / "x.db") if where == "file" else ":memory:")
+
+    def insert(db, key: str) -> int:
+        db.execute("INSERT INTO meta VALUES (?, 'v')", [key])
+        return threading.get_ident()
+
+    try:
+
+        async def scenario() -> tuple[int, int, list[str]]:
+            ran_on = await store.write_small(insert, "k")
+            with pytest.raises(ValueError, match="half way"):
+                await store.write_small(insert_then_fail, "k2")
+            keys = await store.read(lambda db: [r[0] for r in db.execute("SELECT key FROM meta")])
+            return ran_on, threading.get_ident(), keys
+
+        ran_on, loop_thread, keys = anyio.run(scenario)
+        assert ran_on == loop_thread
+        assert keys == ["k"]  # the write that raised left nothing
+    finally:
+        store.close()
+
+
+def test_a_small_write_queues_on_a_thread_while_another_write_holds_the_writer(
+    tmp_path: Path,
+) -> None:
+    """The event loop never waits for the writer: while a long write (a sync's chunk) holds
+    it, a small write waits its turn off the loop, and the loop keeps serving meanwhile."""
+    store = Store(str(tmp_path / "x.db"))
+    release = threading.Event()
+
+    def long_write(db) -> None:
+        db.execute("INSERT INTO meta VALUES ('long', 'v')")
+        release.wait(5)
+
+    def small_write(db) -> int:
+        db.execute("INSERT INTO meta VALUES ('small', 'v')")
+        return threading.get_ident()
+
+    try:
+
+        async def scenario() -> tuple[int, int, list[str], list[str]]:
+            ticks: list[str] = []
+            result: list[int] = []
+            async with anyio.create_task_group() as tasks:
+                tasks.start_soon(store.write, long_write)
+                await anyio.sleep(0.05)  # the long write holds the writer
+
+                async def small() -> None:
+                    result.append(await store.write_small(small_write))
+
+                tasks.start_soon(small)
+                for _ in range(5):  # the loop is not blocked by the waiting write
+                    await anyio.sleep(0.01)
+                    ticks.append("tick")
+                assert result == []  # still waiting for its turn
+                release.set()
+            keys = await store.read(
+                lambda db: [r[0] for r in db.execute("SELECT key FROM meta ORDER BY rowid")]
+            )
+            return result[0], threading.get_ident(), ticks, keys
+
+        ran_on, loop_thread, ticks, keys = anyio.run(scenario)
+        assert ran_on != loop_thread
+        assert ticks == ["tick"] * 5
+        assert keys == ["long", "small"]
+    finally:
+        release.set()
+        store.close()
