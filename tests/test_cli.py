@@ -63,3 +63,19 @@ def test_allowed_hosts_are_printed(start: Any) -> None:
 def test_a_bad_name_stops_the_start(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["--db", ":memory:", "--allowed-hosts", "evil example"]) == 2
     assert "allowed_hosts: 'evil example' is not a host name" in capsys.readouterr().err
+
+
+def test_the_allocator_is_tuned_unless_the_environment_says_otherwise() -> None:
+    """Two arenas, blocks up to 8 MB from the heap, 32 MB kept at its top; a ``MALLOC_*``
+    variable the user set wins over each."""
+    calls: list[tuple[int, int]] = []
+
+    def mallopt(option: int, value: int) -> int:
+        calls.append((option, value))
+        return 1
+
+    cli.tune_malloc({}, mallopt)
+    assert calls == [(-8, 2), (-3, 8 * 1024 * 1024), (-1, 32 * 1024 * 1024)]
+    calls.clear()
+    cli.tune_malloc({"MALLOC_ARENA_MAX": "4", "MALLOC_TRIM_THRESHOLD_": "0"}, mallopt)
+    assert calls == [(-3, 8 * 1024 * 1024)]
