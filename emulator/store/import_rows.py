@@ -129,9 +129,15 @@ def open_seen(db: sqlite_utils.Database, site_id: int, sync_id: int) -> Seen:
 
 
 def close_seen(db: sqlite_utils.Database, site_id: int, sync_id: int) -> None:
-    """Forget a sync's identifiers (its last chunk is applied, or it ended early)."""
-    for table in ("import_seen", "import_seen_syncs"):
-        db.execute(f"DELETE FROM {table} WHERE site_id = ? AND sync_id = ?", [site_id, sync_id])
+    """Forget a sync's identifiers (its last chunk is applied, or it ended early). When no
+    other sync's are held, the table is emptied whole, which SQLite does without visiting
+    its rows (a million-row sync's took 0.2 s row by row)."""
+    key = [site_id, sync_id]
+    db.execute("DELETE FROM import_seen_syncs WHERE site_id = ? AND sync_id = ?", key)
+    if db.execute("SELECT 1 FROM import_seen_syncs LIMIT 1").fetchone() is None:
+        db.execute("DELETE FROM import_seen")
+    else:
+        db.execute("DELETE FROM import_seen WHERE site_id = ? AND sync_id = ?", key)
 
 
 def remember(db: sqlite_utils.Database, seen: Seen) -> None:
@@ -399,9 +405,10 @@ def apply(
         creatable += " AND key IS NULL"
     missing = flagged(db, f"i.{creatable} AND i.missing = 1")
     creatable += " AND missing = 0"
-    applied.linked += _count(
-        db, f"{creatable} AND (contact_ref IS NOT NULL OR account_ref IS NOT NULL)"
-    )
+    if plan.contact_lookup is not None or plan.card is not None:  # else no row links
+        applied.linked += _count(
+            db, f"{creatable} AND (contact_ref IS NOT NULL OR account_ref IS NOT NULL)"
+        )
     applied.created = _insert(db, plan, creatable, next_id, stamp)
     return applied, missing
 
@@ -454,8 +461,9 @@ def _count(db: sqlite_utils.Database, condition: str) -> int:
 
 
 def _find_matches(db: sqlite_utils.Database, plan: Plan, match: Match) -> None:
-    """Fill ``import_matches`` with ``(ordinal, record id)``: the lowest matching id, or every
-    match with ``isUpdatingMultipleMatchedRecords``."""
+    """Fill ``import_matches`` with ``(ordinal, record id, its rowid)``: the lowest matching
+    id, or every match with ``isUpdatingMultipleMatchedRecords``. The update then reaches
+    each record by its rowid rather than through the (site, id) index."""
     rows = "import_rows i"
     if match.by in (MatchBy.FIELD, MatchBy.EXTERNAL_ID):
         # these scan the records and look each one's value up among the chunk's
@@ -465,10 +473,11 @@ def _find_matches(db: sqlite_utils.Database, plan: Plan, match: Match) -> None:
             "WHERE key IS NOT NULL"
         )
     join, params = plan.table.join(match, rows, "i.key", plan.site_id, plan.parent_id)
+    # with min(), SQLite takes the bare r.rowid from the row holding the minimum
     picked, grouped = ("r.id", "") if plan.update_all else ("min(r.id)", " GROUP BY i.ordinal")
     db.execute(
-        f"INSERT INTO import_matches (ordinal, record_id) SELECT i.ordinal, {picked} "
-        f"FROM {join} WHERE i.key IS NOT NULL{grouped}",
+        f"INSERT INTO import_matches (ordinal, record_id, row) SELECT i.ordinal, {picked}, "
+        f"r.rowid FROM {join} WHERE i.key IS NOT NULL{grouped}",
         params,
     )
     db.execute("DELETE FROM import_keys")
@@ -543,7 +552,7 @@ def _update(db: sqlite_utils.Database, plan: Plan, stamp: str) -> int:
     scoped, params = plan.table.scope(table, plan.site_id, plan.parent_id)
     return db.execute(
         f"UPDATE {table} SET {', '.join(assignments)} FROM {_MATCHED} "
-        f"WHERE {scoped} AND {table}.id = m.record_id",
+        f"WHERE {table}.rowid = m.row AND {scoped}",
         [*stamped, *params],
     ).rowcount
 

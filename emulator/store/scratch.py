@@ -17,10 +17,15 @@ TABLES = (
     "NOT NULL, file_ordinal INTEGER NOT NULL, problem INTEGER NOT NULL, key TEXT, patch TEXT "
     "NOT NULL, upd TEXT, flags TEXT, contact_value TEXT, card_value TEXT, missing INTEGER NOT "
     "NULL, contact_ref INTEGER, account_ref INTEGER, user_value TEXT)",
+    # the few rows that fail a check or lack a required value, found without a scan
+    "CREATE INDEX IF NOT EXISTS temp.import_rows_problem ON import_rows (ordinal) "
+    "WHERE problem = 1",
+    "CREATE INDEX IF NOT EXISTS temp.import_rows_missing ON import_rows (ordinal) "
+    "WHERE missing = 1",
     "CREATE TEMP TABLE IF NOT EXISTS import_keys (key TEXT NOT NULL, ordinal INTEGER NOT NULL, "
     "PRIMARY KEY (key, ordinal)) WITHOUT ROWID",
     "CREATE TEMP TABLE IF NOT EXISTS import_matches (ordinal INTEGER NOT NULL, record_id "
-    "INTEGER NOT NULL, PRIMARY KEY (ordinal, record_id)) WITHOUT ROWID",
+    "INTEGER NOT NULL, row INTEGER NOT NULL, PRIMARY KEY (ordinal, record_id)) WITHOUT ROWID",
     "CREATE TEMP TABLE IF NOT EXISTS import_seen (site_id INTEGER NOT NULL, sync_id INTEGER NOT "
     "NULL, key TEXT NOT NULL, ordinal INTEGER NOT NULL, PRIMARY KEY (site_id, sync_id, key)) "
     "WITHOUT ROWID",
