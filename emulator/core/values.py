@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from collections.abc import Iterable
 from typing import Any
 
 EMAIL = re.compile(r"^[^@\s\"<>,;]+@[^@\s\"<>,;]+\.[^@\s\"<>,;]+$")
@@ -67,6 +68,24 @@ def text_limit(family: str) -> int:
 def email(value: str) -> bool:
     """Whether a non-empty ``value`` is an e-mail address (the check imports run most)."""
     return EMAIL.match(value) is not None
+
+
+# Lines of e-mail addresses, each ended by a newline: ``EMAIL`` without its anchors.
+EMAIL_LINES = re.compile(f"(?:{EMAIL.pattern[1:-1]}\n)*+")
+
+
+def all_emails(joined: str, count: int) -> bool:
+    """Whether ``joined`` is ``count`` e-mail addresses (as ``email`` checks one), each but
+    the last followed by a newline: one regular expression over a whole import chunk. A
+    value holding a newline makes the count differ, so the answer is then False."""
+    return joined.count("\n") + 1 == count and EMAIL_LINES.fullmatch(joined + "\n") is not None
+
+
+def invalid_emails(pairs: Iterable[tuple[int, str]]) -> list[int]:
+    """The keys of the ``(key, value)`` pairs whose non-empty value is not an e-mail
+    address: the check of ``email`` over an import chunk in one pass."""
+    match = EMAIL.match
+    return [key for key, value in pairs if match(value) is None]
 
 
 def _parses(value: str, pattern: str) -> bool:

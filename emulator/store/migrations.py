@@ -698,6 +698,38 @@ def m021_tokens_hashed(db: sqlite_utils.Database) -> None:
         db.execute(f"PRAGMA secure_delete = {int(before)}")
 
 
+
+# A contact's lower-cased e-mail address, as ``contacts.email_key`` holds it.
+EMAIL_KEY = "lower(json_extract({}, '$.C_EmailAddress'))"
+
+
+@migrations()
+def m022_contact_email_key_stored(db: sqlite_utils.Database) -> None:
+    """``email_key`` becomes a stored column, and the e-mail index carries the contact's id.
+
+    As a generated column, every write of ``fields`` rewrote the index entry, though an
+    import matched by e-mail address never changes it: that cost half of updating a
+    contact. Now a write that changes the address changes the key (the update trigger), an
+    insert that leaves the key out gets it (the insert trigger), and an import finds the
+    lowest id and row of each matching contact in the index alone. A writer that sets the
+    key itself sets it to ``EMAIL_KEY`` of the row's fields (the import, seeding)."""
+    key = EMAIL_KEY.format("new.fields")
+    db.executescript(
+        f"""
+        DROP INDEX contacts_email;
+        ALTER TABLE contacts DROP COLUMN email_key;
+        ALTER TABLE contacts ADD COLUMN email_key TEXT;
+        UPDATE contacts SET email_key = {EMAIL_KEY.format("fields")};
+        CREATE INDEX contacts_email ON contacts (site_id, email_key, id);
+        CREATE TRIGGER contacts_email_key_insert AFTER INSERT ON contacts
+            WHEN new.email_key IS NULL AND {key} IS NOT NULL
+            BEGIN UPDATE contacts SET email_key = {key} WHERE rowid = new.rowid; END;
+        CREATE TRIGGER contacts_email_key_update AFTER UPDATE OF fields ON contacts
+            WHEN new.email_key IS NOT {key}
+            BEGIN UPDATE contacts SET email_key = {key} WHERE rowid = new.rowid; END;
+        """
+    )
+
 # Tables whose site-0 rows are copied into every new site.
 SEEDED_TABLES = (
     "fields",

@@ -12,6 +12,7 @@ import sqlite_utils
 
 from emulator.core.types import JSONObject
 from emulator.store import tables
+from emulator.store.migrations import EMAIL_KEY
 
 BATCH = 1000
 
@@ -21,10 +22,12 @@ def insert_rows(
 ) -> int:
     """Insert dicts keyed by column name (``fields`` as a dict); returns the count."""
     columns = tables.STORED[table]
-    sql = (
-        f"INSERT INTO {table} (site_id, {', '.join(columns)}) "
-        f"VALUES (?, {', '.join('?' for _ in columns)})"
-    )
+    names = ["site_id", *columns]
+    values = [f"?{n}" for n in range(1, len(names) + 1)]
+    if table == tables.CONTACTS.name:  # its e-mail key, as the schema keeps it
+        names.append("email_key")
+        values.append(EMAIL_KEY.format(f"?{names.index('fields') + 1}"))
+    sql = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join(values)})"
     count = 0
     for batch in _batches((_values(site_id, columns, row) for row in rows), BATCH):
         db.conn.executemany(sql, batch)

@@ -16,7 +16,7 @@ TABLES = (
     "CREATE TEMP TABLE IF NOT EXISTS import_rows (ordinal INTEGER PRIMARY KEY, file_id INTEGER "
     "NOT NULL, file_ordinal INTEGER NOT NULL, problem INTEGER NOT NULL, key TEXT, patch TEXT "
     "NOT NULL, upd TEXT, flags TEXT, contact_value TEXT, card_value TEXT, missing INTEGER NOT "
-    "NULL, contact_ref INTEGER, account_ref INTEGER, user_value TEXT)",
+    "NULL, contact_ref INTEGER, account_ref INTEGER, user_value TEXT, email TEXT)",
     # the few rows that fail a check or lack a required value, found without a scan
     "CREATE INDEX IF NOT EXISTS temp.import_rows_problem ON import_rows (ordinal) "
     "WHERE problem = 1",

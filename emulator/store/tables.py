@@ -93,7 +93,7 @@ class RecordTable:
     per_parent: bool = False  # the table holds several families and parents
     flags: tuple[str, ...] = ()  # columns besides ``fields`` an import writes
     links: bool = False  # ``contact_id`` / ``account_id`` an import may set
-    email_key: bool = False  # ``email_key``, indexed by ``contacts_email``
+    email_key: bool = False  # ``email_key``, indexed by ``contacts_email`` (``m022``)
     updated_at: bool = True  # the table keeps when a record was last updated
 
     def scope(self, alias: str, site_id: int, parent_id: int = 0) -> tuple[str, list[Any]]:

@@ -169,6 +169,21 @@ def test_bad_rows_are_rejected_with_their_code_and_the_rest_imported(bulk: Bulk)
     ]
 
 
+def test_each_address_of_a_chunk_is_checked_whatever_its_neighbours(bulk: Bulk) -> None:
+    """The addresses of a chunk are checked together; a bad one, or one whose lines would
+    each pass alone, is still rejected on its own row."""
+    uri = contact_import(bulk)
+    rows = [{"email": f"p{n}@imp.test"} for n in range(5)]
+    rows[1] = {"email": "p1@imp"}
+    rows[3] = {"email": "p3@imp.test\nq3@imp.test"}
+    sync = bulk.run(uri, rows)
+    assert [(r["recordIndex"], r["statusCode"]) for r in bulk.rejects(sync.id)] == [
+        (2, "ELQ-00002"),
+        (4, "ELQ-00002"),
+    ]
+    assert [c["email"] for c in people(bulk)] == ["p0@imp.test", "p2@imp.test", "p4@imp.test"]
+
+
 def test_record_indexes_run_across_the_staged_files(bulk: Bulk) -> None:
     uri = contact_import(bulk)
     bulk.stage(uri, [{"email": "lu@imp.test"}, {"email": "mo@imp.test"}])

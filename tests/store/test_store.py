@@ -215,3 +215,49 @@ def test_a_small_write_queues_on_a_thread_while_another_write_holds_the_writer(
     finally:
         release.set()
         store.close()
+
+
+def test_contact_email_keys_are_stored_and_follow_every_write(tmp_path: Path) -> None:
+    """``m022``: the key of contacts stored before is filled in; afterwards an insert that
+    leaves it out gets it, and a change of address changes it, whoever writes."""
+    path = str(tmp_path / "x.db")
+    db = open_database(path)
+    migrations.apply(db, stop_before="m022_contact_email_key_stored")
+    db.execute(
+        "INSERT INTO contacts (site_id, id, created_at, updated_at, fields) "
+        "VALUES (1, 1, 'c', 'u', ?)",
+        ['{"C_EmailAddress": "Old@Imp.Test"}'],
+    )
+    db.conn.commit()
+    db.close()
+    store = Store(path)
+
+    def keys(db) -> list[str | None]:
+        return [r[0] for r in db.execute("SELECT email_key FROM contacts ORDER BY id")]
+
+    try:
+        assert store.read_sync(keys) == ["old@imp.test"]
+
+        def writes(db) -> None:
+            db.execute(
+                "INSERT INTO contacts (site_id, id, created_at, updated_at, fields) "
+                "VALUES (1, 2, 'c', 'u', ?), (1, 3, 'c', 'u', '{}')",
+                ['{"C_EmailAddress": "New@Imp.Test"}'],
+            )
+            db.execute(
+                "UPDATE contacts SET fields = json_set(fields, '$.C_EmailAddress', 'Moved@X.Test') "
+                "WHERE id = 1"
+            )
+            db.execute("UPDATE contacts SET fields = '{}' WHERE id = 2")
+
+        store.write_sync(writes)
+        assert store.read_sync(keys) == ["moved@x.test", None, None]
+        plan = store.read_sync(
+            lambda db: db.execute(
+                "EXPLAIN QUERY PLAN SELECT min(id), rowid FROM contacts "
+                "INDEXED BY contacts_email WHERE site_id = 1 AND email_key = 'x'"
+            ).fetchall()
+        )
+        assert "COVERING INDEX contacts_email" in str(plan)
+    finally:
+        store.close()
