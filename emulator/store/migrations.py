@@ -698,7 +698,6 @@ def m021_tokens_hashed(db: sqlite_utils.Database) -> None:
         db.execute(f"PRAGMA secure_delete = {int(before)}")
 
 
-
 # A contact's lower-cased e-mail address, as ``contacts.email_key`` holds it.
 EMAIL_KEY = "lower(json_extract({}, '$.C_EmailAddress'))"
 
@@ -729,6 +728,7 @@ def m022_contact_email_key_stored(db: sqlite_utils.Database) -> None:
             BEGIN UPDATE contacts SET email_key = {key} WHERE rowid = new.rowid; END;
         """
     )
+
 
 # Tables whose site-0 rows are copied into every new site.
 SEEDED_TABLES = (
