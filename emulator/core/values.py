@@ -5,8 +5,8 @@ functions, by the statements that read staged rows."""
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 EMAIL = re.compile(r"^[^@\s\"<>,;]+@[^@\s\"<>,;]+\.[^@\s\"<>,;]+$")
