@@ -75,6 +75,7 @@ def create_app(
                     state.worker = Worker(store, emulated, outbound, settings.sync_chunk)
                     state.worker.listeners.append(metrics.sync_ended)
                     tasks.start_soon(state.worker.run, tasks)
+                    tasks.start_soon(store.checkpoints)
                     rotator = Rotator(store, ftp, emulated, settings.acoustic_empty_files)
                     state.clock_listeners.append(rotator.rotate_due)
                     tasks.start_soon(rotator.run)

@@ -9,6 +9,7 @@ connection, so reads queue behind the same limiter as writes.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -25,6 +26,8 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 READERS = 4
+CHECKPOINT_EVERY = 0.2  # seconds between looks at the write-ahead log's size
+CHECKPOINT_BYTES = sqlite_db.WAL_BYTES  # the log's size past which it is copied back
 
 
 class Store:
@@ -39,6 +42,7 @@ class Store:
         self._readers: list[sqlite_utils.Database] = []  # every reader opened, to close
         self._idle: list[sqlite_utils.Database] = []  # readers between two reads
         self._loop_reader: sqlite_utils.Database | None = None
+        self._checkpointer: sqlite_utils.Database | None = None
         self._lock = threading.Lock()
         # the writer connection serves one thread at a time: the limiters order the event
         # loop's calls, this lock also orders calls made from other threads (start-up, tests)
@@ -180,10 +184,36 @@ class Store:
             self._readers.append(db)
         return db
 
+    async def checkpoints(self) -> None:
+        """Copy the write-ahead log back into the database from a connection of its own, in
+        a thread, whenever it has grown past ``CHECKPOINT_BYTES`` (the lifespan runs this
+        for a file). SQLite would otherwise do it on the writer at the commit that crosses
+        its threshold, and a sync's chunk, or a request's write, waited for the copy: half
+        a second of a million-row import. A passive checkpoint waits for no one; the
+        writer's own stays as a backstop (``store.db``)."""
+        if self._shared:
+            return
+        wal = f"{self.path}-wal"
+        while True:
+            await anyio.sleep(CHECKPOINT_EVERY)
+            try:
+                size = os.stat(wal).st_size
+            except OSError:
+                continue
+            if size > CHECKPOINT_BYTES:  # the log is cut back to this when it restarts
+                await anyio.to_thread.run_sync(self._checkpoint)
+
+    def _checkpoint(self) -> None:
+        if self._checkpointer is None:
+            self._checkpointer = sqlite_db.open_database(self.path)
+        self._checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
     def close(self) -> None:
         with self._lock:
             for reader in self._readers:
                 reader.close()
             self._readers.clear()
             self._idle.clear()
+        if self._checkpointer is not None:
+            self._checkpointer.close()
         self.writer.close()

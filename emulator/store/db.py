@@ -20,7 +20,7 @@ import sqlite_utils
 from emulator.core import timestamps, values
 from emulator.core.config import MEMORY
 
-__all__ = ["MEMORY", "PRIVATE", "connect", "create_private", "open_database", "uri_of"]
+__all__ = ["MEMORY", "PRIVATE", "WAL_BYTES", "connect", "create_private", "open_database", "uri_of"]
 
 PRIVATE = 0o600  # the mode of the files the store creates: they hold people's data
 
@@ -42,6 +42,9 @@ def create_private(path: str | Path) -> None:
             os.fchmod(fd, PRIVATE)  # the umask may have taken bits off, never added any
         finally:
             os.close(fd)
+
+
+WAL_BYTES = 16 * 1024 * 1024  # the write-ahead log's size at rest
 
 
 def connect(path: str, *, readonly: bool = False) -> sqlite3.Connection:
@@ -69,9 +72,11 @@ def connect(path: str, *, readonly: bool = False) -> sqlite3.Connection:
     if path != MEMORY and not readonly:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
-        # a sync commits every chunk: checkpoint the log every ~40 MB rather than every
-        # 4 MB, so a long sync does not copy each chunk's pages back on its own
-        conn.execute("PRAGMA wal_autocheckpoint = 10000")
+        # the store's checkpointer copies the log back once it passes WAL_BYTES, off the
+        # writer (Store.checkpoints); the writer's own checkpoint, at ~160 MB, is a backstop
+        # should that fall behind; a log that restarts is cut back to WAL_BYTES
+        conn.execute("PRAGMA wal_autocheckpoint = 40000")
+        conn.execute(f"PRAGMA journal_size_limit = {WAL_BYTES}")
     return conn
 
 

@@ -9,7 +9,7 @@ import anyio
 import pytest
 
 from emulator.store import Store
-from emulator.store.db import open_database
+from emulator.store.db import WAL_BYTES, open_database
 from emulator.store.migrations import SEEDED_TABLES, migrations
 
 
@@ -259,5 +259,45 @@ def test_contact_email_keys_are_stored_and_follow_every_write(tmp_path: Path) ->
             ).fetchall()
         )
         assert "COVERING INDEX contacts_email" in str(plan)
+    finally:
+        store.close()
+
+
+def test_a_grown_write_ahead_log_is_copied_back_off_the_writer(tmp_path: Path) -> None:
+    """Past ``WAL_BYTES`` the store's checkpointer copies the log back from a connection of
+    its own, so the next write restarts the log and it is cut back to its size at rest.
+    The writer's own checkpoint (at ~160 MB) never ran: without the checkpointer the log
+    would still hold the 20 MB."""
+    path = tmp_path / "x.db"
+    store = Store(str(path))
+    wal = Path(f"{path}-wal")
+
+    def big_write(db) -> None:
+        db.execute("CREATE TABLE blobs (data BLOB)")
+        db.conn.executemany(
+            "INSERT INTO blobs VALUES (?)", ((bytes(1024 * 1024),) for _ in range(20))
+        )
+
+    try:
+
+        async def scenario() -> tuple[int, int]:
+            await store.write(big_write)
+            grown = wal.stat().st_size
+            after = grown
+            async with anyio.create_task_group() as tasks:
+                tasks.start_soon(store.checkpoints)
+                with anyio.move_on_after(10):
+                    while after > WAL_BYTES:  # each write restarts the log once all is copied
+                        await anyio.sleep(0.05)
+                        await store.write(
+                            lambda db: db.execute("INSERT OR REPLACE INTO meta VALUES ('k', 'v')")
+                        )
+                        after = wal.stat().st_size
+                tasks.cancel_scope.cancel()
+            return grown, after
+
+        grown, after = anyio.run(scenario)
+        assert grown > WAL_BYTES + 4 * 1024 * 1024
+        assert after <= WAL_BYTES
     finally:
         store.close()
