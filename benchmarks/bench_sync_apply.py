@@ -10,8 +10,9 @@ Baseline, measured in the same run in a separate file: the same staged rows appl
 ``INSERT … SELECT … ON CONFLICT DO UPDATE`` against a contacts-shaped table holding the same
 1,000,000 contacts, with a unique index on the lower-cased e-mail.
 
-Target: emulator rows/s at least 0.8x the baseline. The same run at 10,000 and 100,000
-rows gives the scaling table. ``BENCH_ROWS`` overrides the size.
+Target: emulator rows/s at least 0.8x the baseline, the best of two runs of each side,
+alternating. The same run at 10,000 and 100,000 rows (once each) gives the scaling table.
+``BENCH_ROWS`` overrides the size.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ from emulator.core.timestamps import from_epoch
 
 ROWS = 1_000_000
 RATIO_TARGET = 0.8
+RUNS = 2  # at the full size, of each side
 SIZES = (10_000, 100_000)  # for the scaling table, before the full size
 PROGRESS_EVERY = 30.0
 SITE = "Acme"
@@ -59,8 +61,48 @@ def run(rows: int = int(os.environ.get("BENCH_ROWS", ROWS))) -> None:
 
 
 def measure(rows: int, *, full: bool) -> None:
+    """One size; at the full size each side runs ``RUNS`` times, alternating, and the best
+    of each counts (as ``timeit`` reports), which keeps the ratio steady on a busy
+    two-core machine."""
     existing, new = rows // 2, rows - rows // 2
     print(f"store: {rows:,} contacts; sync: {existing:,} updates + {new:,} creates")
+    ours: list[tuple[float, float]] = []
+    raws: list[float] = []
+    for _ in range(RUNS if full else 1):
+        ours.append(emulator_run(rows))
+        with tempfile.TemporaryDirectory() as tmp:
+            raws.append(baseline(Path(tmp) / "baseline.db", rows))
+    if len(ours) > 1:
+        print(f"  runs (s): emulator {', '.join(f'{s:.2f}' for s, _ in ours)}; ", end="")
+        print(f"raw {', '.join(f'{s:.2f}' for s in raws)}")
+    seconds, rss = min(ours)
+    raw = min(raws)
+    emulator_rate, raw_rate = rows / seconds, rows / raw
+    print(f"emulator sync (POST /syncs → success)  {seconds:8.2f} s {emulator_rate:>10,.0f} rows/s")
+    print(f"raw INSERT … ON CONFLICT DO UPDATE     {raw:8.2f} s {raw_rate:>10,.0f} rows/s")
+    ratio = emulator_rate / raw_rate
+    print(
+        f"ratio emulator / raw                   {ratio:8.3f}   "
+        f"{'OK' if ratio >= RATIO_TARGET else 'UNDER'} (target >= {RATIO_TARGET})"
+    )
+    print(f"server peak RSS (VmHWM)                {rss:8.0f} MB during the sync")
+    results.scale("sync apply", rows, seconds)
+    if full:
+        results.record(
+            "sync apply",
+            f"{rows:,} staged rows (half updates) into {rows:,} contacts, rows/s",
+            f"{emulator_rate:,.0f}",
+            baseline=f"{raw_rate:,.0f} (one INSERT … ON CONFLICT DO UPDATE)",
+            ratio=ratio,
+            at_least=RATIO_TARGET,
+            rss_mb=rss,
+        )
+
+
+def emulator_run(rows: int) -> tuple[float, float]:
+    """Seconds of the emulator's sync of ``rows`` staged rows into as many contacts, and the
+    server's peak RSS during it."""
+    existing, new = rows // 2, rows - rows // 2
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "emulator.db"
         started = time.perf_counter()
@@ -78,39 +120,16 @@ def measure(rows: int, *, full: bool) -> None:
                     f"  {rows:,} rows staged ({time.perf_counter() - began:.0f} s, untimed; "
                     f"server peak RSS {peak_rss_mb(process.pid):.0f} MB)"
                 )
-                apply_only = reset_peak_rss(process.pid)
+                if not reset_peak_rss(process.pid):
+                    print("  (VmHWM reset refused: the peak RSS counts from the start)")
                 seconds, status = timed_sync(client, uri, process.pid)
                 counts = log_counts(client, f"/syncs/{status[1]}")
             rss = peak_rss_mb(process.pid)
         finally:
             stop(process)
-        if status[0] != "success" or (counts["ELQ-00022"], counts["ELQ-00004"]) != (
-            existing,
-            new,
-        ):
-            raise RuntimeError(f"the sync ended {status[0]} with logs {counts}")
-        raw = baseline(Path(tmp) / "baseline.db", rows)
-    emulator_rate, raw_rate = rows / seconds, rows / raw
-    print(f"emulator sync (POST /syncs → success)  {seconds:8.2f} s {emulator_rate:>10,.0f} rows/s")
-    print(f"raw INSERT … ON CONFLICT DO UPDATE     {raw:8.2f} s {raw_rate:>10,.0f} rows/s")
-    ratio = emulator_rate / raw_rate
-    print(
-        f"ratio emulator / raw                   {ratio:8.3f}   "
-        f"{'OK' if ratio >= RATIO_TARGET else 'UNDER'} (target >= {RATIO_TARGET})"
-    )
-    during = "during the sync" if apply_only else "since start (VmHWM reset refused)"
-    print(f"server peak RSS (VmHWM)                {rss:8.0f} MB {during}")
-    results.scale("sync apply", rows, seconds)
-    if full:
-        results.record(
-            "sync apply",
-            f"{rows:,} staged rows (half updates) into {rows:,} contacts, rows/s",
-            f"{emulator_rate:,.0f}",
-            baseline=f"{raw_rate:,.0f} (one INSERT … ON CONFLICT DO UPDATE)",
-            ratio=ratio,
-            at_least=RATIO_TARGET,
-            rss_mb=rss,
-        )
+    if status[0] != "success" or (counts["ELQ-00022"], counts["ELQ-00004"]) != (existing, new):
+        raise RuntimeError(f"the sync ended {status[0]} with logs {counts}")
+    return seconds, rss
 
 
 def prepare(db: Path) -> tuple[str, int]:
