@@ -621,6 +621,19 @@ _NEW = {
 }
 
 
+def _key_is_email(plan: Plan) -> bool:
+    """Whether the rows' ``key`` is the new contacts' ``email_key`` already: they are matched
+    by the one column holding ``C_EmailAddress``, lower-cased. (An empty address gives a
+    NULL key and the key ''; the insert trigger puts that right.)"""
+    addresses = [c for c in plan.columns if c.kind == "field" and c.name == "C_EmailAddress"]
+    return (
+        plan.match is not None
+        and plan.match.by is MatchBy.EMAIL
+        and len(addresses) == 1
+        and addresses[0].key == plan.identifier
+    )
+
+
 def _insert(db: sqlite_utils.Database, plan: Plan, creatable: str, next_id: int, stamp: str) -> int:
     """New records for the rows left, ids in staged order."""
     table = plan.table
@@ -638,7 +651,7 @@ def _insert(db: sqlite_utils.Database, plan: Plan, creatable: str, next_id: int,
         values += ["contact_ref", "account_ref"]
     if table.email_key:
         columns.append("email_key")
-        values.append(EMAIL_KEY.format("patch"))
+        values.append("key" if _key_is_email(plan) else EMAIL_KEY.format("patch"))
     return db.execute(
         f"INSERT INTO {table.name} ({', '.join(columns)}, fields) "
         f"SELECT {', '.join(values)}, patch FROM import_rows WHERE {creatable} ORDER BY ordinal",

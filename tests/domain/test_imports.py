@@ -376,3 +376,40 @@ def test_null_identifier_field_name_lets_a_row_with_no_identifier_create_a_recor
         assert final.status == "warning"
         assert [r["statusCode"] for r in bulk.rejects(final.id)] == ["ELQ-00061"]
         assert created == []
+
+
+def test_imported_contacts_keep_their_email_key_whatever_the_identifier(bulk: Bulk) -> None:
+    """The e-mail index holds each contact's lower-cased address however an import wrote
+    it: created under an e-mail identifier (the key taken from the match), created or
+    updated under an id identifier (the key taken from the address)."""
+    bulk.run(contact_import(bulk), [{"email": "Key.One@IMP.test"}])
+    (one,) = [c for c in people(bulk) if c["email"] == "Key.One@IMP.test"]
+    by_id = bulk.define(
+        "contacts",
+        "imports",
+        {
+            "name": "by id",
+            "fields": {"id": "{{Contact.Id}}", "email": EMAIL},
+            "identifierFieldName": "id",
+        },
+    )["uri"]
+    sync = bulk.run(
+        by_id,
+        [
+            {"id": str(one["id"]), "email": "Moved.One@IMP.test"},
+            {"id": "", "email": "New.Two@IMP.test"},
+        ],
+    )
+    assert sync.status == "success"
+
+    def keys(db) -> list[tuple[str, str | None]]:
+        return db.execute(
+            "SELECT json_extract(fields, '$.C_EmailAddress'), email_key FROM contacts "
+            "WHERE email_key IS NOT lower(json_extract(fields, '$.C_EmailAddress')) "
+            "OR email_key LIKE '%@imp.test' ORDER BY id"
+        ).fetchall()
+
+    assert bulk.store.read_sync(keys) == [
+        ("Moved.One@IMP.test", "moved.one@imp.test"),
+        ("New.Two@IMP.test", "new.two@imp.test"),
+    ]
