@@ -301,3 +301,21 @@ def test_a_grown_write_ahead_log_is_copied_back_off_the_writer(tmp_path: Path) -
         assert after <= WAL_BYTES
     finally:
         store.close()
+
+
+def test_expired_definitions_are_found_without_a_scan() -> None:
+    """Every create first deletes the expired definitions: through an index, so it costs
+    the same with ten definitions or a hundred thousand."""
+    from emulator.store import definitions
+
+    store = Store(":memory:")
+    statements: list[str] = []
+    try:
+        store.writer.conn.set_trace_callback(statements.append)
+        store.write_sync(definitions.purge_expired, 1.0)
+        store.writer.conn.set_trace_callback(None)
+        (delete,) = [s for s in statements if s.startswith("DELETE")]
+        plan = store.read_sync(lambda db: db.execute(f"EXPLAIN QUERY PLAN {delete}").fetchall())
+        assert "USING INDEX definitions_expiry" in str(plan)
+    finally:
+        store.close()
