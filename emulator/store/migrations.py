@@ -730,7 +730,6 @@ def m022_contact_email_key_stored(db: sqlite_utils.Database) -> None:
     )
 
 
-
 @migrations()
 def m023_definitions_by_expiry(db: sqlite_utils.Database) -> None:
     """The definitions due to go (``delete_at``), indexed: every create deletes the expired
@@ -738,6 +737,7 @@ def m023_definitions_by_expiry(db: sqlite_utils.Database) -> None:
     db.execute(
         "CREATE INDEX definitions_expiry ON definitions (delete_at) WHERE delete_at IS NOT NULL"
     )
+
 
 # Tables whose site-0 rows are copied into every new site.
 SEEDED_TABLES = (
