@@ -31,6 +31,7 @@ from emulator.domain import (
 from emulator.domain.entities import IMPORTS, SYNC_ACTIONS
 from emulator.store import definitions as definition_rows
 from emulator.store import syncs as rows
+from emulator.store.db import interrupted
 
 log = logging.getLogger("emulator.worker")
 PRODUCT = {"imports": "Import", "exports": "Export", "syncActions": "SyncAction"}
@@ -81,7 +82,9 @@ def turn(
         try:
             with db.atomic():
                 stepped = step(db, site_id, sync_id, now, chunk)
-        except Exception:
+        except Exception as exc:
+            if interrupted(exc):  # a bounded turn ran long (Store.write_bounded): not a failure
+                raise
             log.exception("sync %s of site %s failed", sync_id, site_id)
             row = rows.get(db, site_id, sync_id)
             assert row is not None

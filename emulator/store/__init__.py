@@ -10,6 +10,7 @@ connection, so reads queue behind the same limiter as writes.
 from __future__ import annotations
 
 import os
+import sqlite3
 import threading
 import time
 from collections.abc import Callable
@@ -107,10 +108,7 @@ class Store:
         except anyio.WouldBlock:
             return await self.write(fn, *args, **kwargs)
         try:
-            if not self._writer_lock.acquire(blocking=False):  # a write from another thread
-                inline = False
-            else:
-                inline = True
+            if self._writer_lock.acquire(blocking=False):
                 try:
                     with self.writer.atomic():
                         return fn(self.writer, *args, **kwargs)
@@ -118,7 +116,39 @@ class Store:
                     self._writer_lock.release()
         finally:
             self._write_limiter.release()
-        assert not inline
+        return await self.write(fn, *args, **kwargs)  # a thread outside the loop writes
+
+    async def write_bounded(
+        self,
+        steps: int,
+        fn: Callable[Concatenate[sqlite_utils.Database, P], T],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        """``write_small`` for a write that is most likely small but might not be: on the
+        event loop, each of its statements is held to ``steps`` of SQLite's virtual
+        machine; one that would run longer is interrupted, the whole write rolled back and
+        done again on a thread. The loop waits a few milliseconds at worst. ``fn`` must let
+        the interruption through (``store.db.interrupted``)."""
+        try:
+            self._write_limiter.acquire_nowait()
+        except anyio.WouldBlock:
+            return await self.write(fn, *args, **kwargs)
+        try:
+            if self._writer_lock.acquire(blocking=False):
+                conn = self.writer.conn
+                conn.set_progress_handler(lambda: 1, steps)
+                try:
+                    with self.writer.atomic():
+                        return fn(self.writer, *args, **kwargs)
+                except sqlite3.OperationalError as exc:
+                    if not sqlite_db.interrupted(exc):
+                        raise
+                finally:
+                    conn.set_progress_handler(None, 0)
+                    self._writer_lock.release()
+        finally:
+            self._write_limiter.release()
         return await self.write(fn, *args, **kwargs)
 
     def write_sync(

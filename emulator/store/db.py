@@ -20,7 +20,16 @@ import sqlite_utils
 from emulator.core import timestamps, values
 from emulator.core.config import MEMORY
 
-__all__ = ["MEMORY", "PRIVATE", "WAL_BYTES", "connect", "create_private", "open_database", "uri_of"]
+__all__ = [
+    "MEMORY",
+    "PRIVATE",
+    "WAL_BYTES",
+    "connect",
+    "create_private",
+    "interrupted",
+    "open_database",
+    "uri_of",
+]
 
 PRIVATE = 0o600  # the mode of the files the store creates: they hold people's data
 
@@ -78,6 +87,15 @@ def connect(path: str, *, readonly: bool = False) -> sqlite3.Connection:
         conn.execute("PRAGMA wal_autocheckpoint = 40000")
         conn.execute(f"PRAGMA journal_size_limit = {WAL_BYTES}")
     return conn
+
+
+def interrupted(exc: BaseException) -> bool:
+    """Whether SQLite stopped a statement because the store's progress handler said so
+    (``Store.write_bounded``)."""
+    return (
+        isinstance(exc, sqlite3.OperationalError)
+        and getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_INTERRUPT
+    )
 
 
 def _eloqua_time(iso: str | None, utc: int) -> str:

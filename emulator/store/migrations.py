@@ -739,6 +739,17 @@ def m023_definitions_by_expiry(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m024_fields_by_statement(db: sqlite_utils.Database) -> None:
+    """Fields found by their statement, in any case, through an index: every definition,
+    sync and import chunk looks its fields up so, and each look-up read every field of the
+    family (about 30 µs for a contact field)."""
+    db.execute(
+        "CREATE INDEX fields_statement "
+        "ON fields (site_id, family, parent_id, statement COLLATE NOCASE)"
+    )
+
+
 # Tables whose site-0 rows are copied into every new site.
 SEEDED_TABLES = (
     "fields",

@@ -114,6 +114,19 @@ def active(db: sqlite_utils.Database) -> list[tuple[int, int]]:
     ]
 
 
+def small_rotation(db: sqlite_utils.Database, syncs_at_most: int, rows_at_most: int) -> bool:
+    """Whether the syncs pending or under way are at most ``syncs_at_most`` imports or
+    sync actions that claimed at most ``rows_at_most`` staged rows in all: a turn of the
+    worker that is over in well under a millisecond (``engine.worker``)."""
+    count, exports, staged = db.execute(
+        "SELECT count(*), coalesce(sum(s.kind = 'exports'), 0), coalesce(sum(("
+        "SELECT sum(f.rows) FROM staged_files f WHERE f.site_id = s.site_id "
+        "AND f.kind = s.kind AND f.definition_id = s.definition_id AND f.sync_id = s.id"
+        ")), 0) FROM syncs s WHERE s.status IN ('pending', 'active')"
+    ).fetchone()
+    return bool(0 < count <= syncs_at_most and exports == 0 and staged <= rows_at_most)
+
+
 def progress(db: sqlite_utils.Database, site_id: int, id_: int) -> dict[str, Any] | None:
     """What a sync under way has done so far (its last committed chunk), None before."""
     row = db.execute(

@@ -3,6 +3,9 @@ how a sync ends when its definition is gone or its chunk fails."""
 
 from __future__ import annotations
 
+import threading
+
+import anyio
 import pytest
 
 from emulator.core import timestamps
@@ -155,3 +158,34 @@ def test_a_chunk_that_raises_fails_its_sync_alone_within_the_turn(
     site = bulk.principal.site_id
     assert turn.under_way == [(site, waiting)]  # the claims of the turn stand
     assert status(bulk, site, waiting) == "active"
+
+
+def test_a_turn_cut_short_by_its_bound_is_taken_again_on_a_thread_not_failed(
+    bulk: Bulk,
+) -> None:
+    """The worker takes a small turn on the event loop with every statement bounded
+    (``Store.write_bounded``); a statement that runs past the bound is interrupted, and the
+    turn, rolled back whole, is taken again on a thread: the sync ends as it would have,
+    not in error, and its rows are applied once."""
+    uri = bulk.define("contacts", "imports", IMPORT)["uri"]
+    bulk.stage(uri, [{"email": "bound@run.test"}, {"email": "twice@run.test"}])
+    id_ = sync_id(bulk.sync(uri))
+    seen: list[int] = []
+    turn = runner.turn
+
+    def counted(db, *args, **kwargs):
+        seen.append(threading.get_ident())
+        return turn(db, *args, **kwargs)
+
+    async def scenario() -> tuple[runner.Turn, int]:
+        taken = await bulk.store.write_bounded(20, counted, bulk.now, None, None)
+        return taken, threading.get_ident()
+
+    taken, loop_thread = anyio.run(scenario)
+    assert taken.stepped is not None
+    assert (taken.stepped.id, taken.stepped.status) == (id_, "success")
+    assert seen[0] == loop_thread  # on the loop first
+    assert len(seen) == 2
+    assert seen[1] != loop_thread  # then again on a thread
+    assert imported(bulk) == ["bound@run.test", "twice@run.test"]
+    assert dict(codes(bulk, id_)).get("ELQ-00146") is None

@@ -319,3 +319,35 @@ def test_expired_definitions_are_found_without_a_scan() -> None:
         assert "USING INDEX definitions_expiry" in str(plan)
     finally:
         store.close()
+
+
+def test_a_bounded_write_stays_on_the_loop_unless_a_statement_runs_past_its_bound(
+    tmp_path: Path,
+) -> None:
+    store = Store(str(tmp_path / "x.db"))
+
+    def count_to(db, n: int) -> tuple[int, int]:
+        db.execute("INSERT INTO meta VALUES (?, 'v')", [f"k{n}"])
+        row = db.execute(
+            "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < ?) "
+            "SELECT count(*) FROM c",
+            [n],
+        ).fetchone()
+        return int(row[0]), threading.get_ident()
+
+    try:
+
+        async def scenario() -> tuple[int, list[tuple[int, int]], list[str]]:
+            small = await store.write_bounded(100_000, count_to, 10)
+            large = await store.write_bounded(100_000, count_to, 1_000_000)
+            keys = await store.read(lambda db: [r[0] for r in db.execute("SELECT key FROM meta")])
+            return threading.get_ident(), [small, large], keys
+
+        loop_thread, results, keys = anyio.run(scenario)
+        (small, small_on), (large, large_on) = results
+        assert (small, small_on) == (10, loop_thread)
+        assert large == 1_000_000
+        assert large_on != loop_thread  # interrupted, done again on a thread
+        assert sorted(keys) == ["k10", "k1000000"]  # the interrupted attempt left nothing
+    finally:
+        store.close()
