@@ -103,20 +103,7 @@ class Store:
         hop to a worker thread and back costs, and a client running one flow at a time
         waits for both. When another write holds the writer (the worker's chunk, a large
         upload) it queues on a thread like any write, so the loop never waits for one."""
-        try:
-            self._write_limiter.acquire_nowait()
-        except anyio.WouldBlock:
-            return await self.write(fn, *args, **kwargs)
-        try:
-            if self._writer_lock.acquire(blocking=False):
-                try:
-                    with self.writer.atomic():
-                        return fn(self.writer, *args, **kwargs)
-                finally:
-                    self._writer_lock.release()
-        finally:
-            self._write_limiter.release()
-        return await self.write(fn, *args, **kwargs)  # a thread outside the loop writes
+        return await self._on_loop(None, fn, *args, **kwargs)
 
     async def write_bounded(
         self,
@@ -130,6 +117,15 @@ class Store:
         machine; one that would run longer is interrupted, the whole write rolled back and
         done again on a thread. The loop waits a few milliseconds at worst. ``fn`` must let
         the interruption through (``store.db.interrupted``)."""
+        return await self._on_loop(steps, fn, *args, **kwargs)
+
+    async def _on_loop(
+        self,
+        steps: int | None,
+        fn: Callable[Concatenate[sqlite_utils.Database, P], T],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
         try:
             self._write_limiter.acquire_nowait()
         except anyio.WouldBlock:
@@ -137,18 +133,21 @@ class Store:
         try:
             if self._writer_lock.acquire(blocking=False):
                 conn = self.writer.conn
-                conn.set_progress_handler(lambda: 1, steps)
+                if steps is not None:
+                    conn.set_progress_handler(lambda: 1, steps)
                 try:
                     with self.writer.atomic():
                         return fn(self.writer, *args, **kwargs)
                 except sqlite3.OperationalError as exc:
-                    if not sqlite_db.interrupted(exc):
+                    if steps is None or not sqlite_db.interrupted(exc):
                         raise
                 finally:
-                    conn.set_progress_handler(None, 0)
+                    if steps is not None:
+                        conn.set_progress_handler(None, 0)
                     self._writer_lock.release()
         finally:
             self._write_limiter.release()
+        # the writer was busy (a thread outside the loop), or a statement ran past the bound
         return await self.write(fn, *args, **kwargs)
 
     def write_sync(
